@@ -1,0 +1,108 @@
+package io.sessionmanager.keycloak.events;
+
+import io.sessionmanager.keycloak.device.DeviceInfo;
+import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import jakarta.ws.rs.core.HttpHeaders;
+import org.keycloak.device.DeviceRepresentationProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.SessionExpirationUtils;
+
+/**
+ * Records sign-ins and session activity. Everything the record needs from the request (user
+ * agent, device, IP as Keycloak's {@code ClientConnection} sees it) is read here on the request
+ * thread; the write happens after the request commits, in {@link SessionRecorder}.
+ */
+final class SessionEventListener implements EventListenerProvider {
+
+    private final KeycloakSession session;
+    private final ActivityThrottle throttle;
+    private final SessionRecorder recorder;
+
+    SessionEventListener(KeycloakSession session, ActivityThrottle throttle, SessionRecorder recorder) {
+        this.session = session;
+        this.throttle = throttle;
+        this.recorder = recorder;
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        if (event.getSessionId() == null || event.getError() != null) {
+            return;
+        }
+        switch (event.getType()) {
+            case LOGIN -> signIn(event);
+            case CODE_TO_TOKEN, REFRESH_TOKEN, USER_INFO_REQUEST -> activity(event, event.getIpAddress());
+            // Introspection comes from a resource server, so its address says nothing about the device.
+            case INTROSPECT_TOKEN -> activity(event, null);
+            case LOGOUT -> logout(event);
+            default -> {
+            }
+        }
+    }
+
+    private void signIn(Event event) {
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        boolean rememberMe = event.getDetails() != null && "true".equals(event.getDetails().get(Details.REMEMBER_ME));
+        long maxLifespan = SessionExpirationUtils.calculateUserSessionMaxLifespanTimestamp(false, rememberMe,
+                event.getTime(), realm);
+        SignIn signIn = new SignIn(event.getRealmId(), event.getUserId(), event.getSessionId(), event.getClientId(),
+                ipAddress(event.getIpAddress()), userAgent(), device(), rememberMe, event.getTime(),
+                maxLifespan < 0 ? null : maxLifespan);
+        throttle.written(event.getSessionId(), event.getTime());
+        AfterCommit.run(session, s -> recorder.signIn(s, signIn));
+    }
+
+    private void activity(Event event, String ipAddress) {
+        if (!throttle.tryAcquire(event.getSessionId(), event.getTime())) {
+            return;
+        }
+        Activity activity = new Activity(event.getRealmId(), event.getSessionId(), event.getClientId(),
+                ipAddress(ipAddress), event.getTime());
+        AfterCommit.run(session, s -> recorder.activity(s, activity));
+    }
+
+    private void logout(Event event) {
+        boolean revokedByUs = event.getDetails() != null && event.getDetails().containsKey(SessionRevoker.END_REASON_DETAIL);
+        if (!revokedByUs) {
+            AfterCommit.run(session, s -> recorder.logout(s, event.getRealmId(), event.getSessionId(), event.getTime()));
+        }
+    }
+
+    private String userAgent() {
+        HttpHeaders headers = session.getContext().getRequestHeaders();
+        String userAgent = headers == null ? null : headers.getHeaderString(HttpHeaders.USER_AGENT);
+        return truncate(userAgent, SessionRecord.USER_AGENT_LENGTH);
+    }
+
+    private DeviceInfo device() {
+        DeviceRepresentationProvider provider = session.getProvider(DeviceRepresentationProvider.class);
+        return provider == null ? DeviceInfo.UNKNOWN : DeviceInfo.from(provider.deviceRepresentation());
+    }
+
+    private static String ipAddress(String ipAddress) {
+        return truncate(ipAddress, SessionRecord.IP_LENGTH);
+    }
+
+    /** Cuts to at most {@code length} chars without splitting a surrogate pair. */
+    static String truncate(String value, int length) {
+        if (value == null || value.length() <= length) {
+            return value;
+        }
+        int end = Character.isHighSurrogate(value.charAt(length - 1)) ? length - 1 : length;
+        return value.substring(0, end);
+    }
+
+    @Override
+    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,87 @@
+package io.sessionmanager.keycloak.events;
+
+import io.sessionmanager.keycloak.model.EndReason;
+import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.reconcile.KeycloakSessionRecords;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
+
+import java.util.Collections;
+import java.util.Optional;
+
+/** The listener's writes, each run in its own transaction after the request committed. */
+final class SessionRecorder {
+
+    private final long activityIntervalMillis;
+
+    SessionRecorder(long activityIntervalMillis) {
+        this.activityIntervalMillis = activityIntervalMillis;
+    }
+
+    /** A new session gets a record; a sign-in to another client with the same session adds that client. */
+    void signIn(KeycloakSession s, SignIn signIn) {
+        SessionStore store = SessionStore.of(s);
+        Optional<SessionRecord> existing = store.findByKeycloakSessionId(signIn.keycloakSessionId());
+        if (existing.isPresent()) {
+            touch(existing.get(), signIn.clientId(), signIn.ipAddress(), signIn.at());
+            return;
+        }
+        SessionRecord record = SessionRecord.newActive(signIn.realmId(), signIn.userId(), signIn.keycloakSessionId(),
+                signIn.at());
+        record.setUserAgent(signIn.userAgent());
+        record.setDeviceInfo(signIn.device());
+        record.setIpAddress(signIn.ipAddress());
+        record.setLastIpAddress(signIn.ipAddress());
+        record.setRememberMe(signIn.rememberMe());
+        record.setExpiresAt(signIn.expiresAt());
+        record.addClientIds(Collections.singletonList(signIn.clientId()));
+        store.insert(record);
+    }
+
+    /** Moves last-active forward at most once per interval; a session never seen gets its record here. */
+    void activity(KeycloakSession s, Activity activity) {
+        SessionStore store = SessionStore.of(s);
+        Optional<SessionRecord> existing = store.findByKeycloakSessionId(activity.keycloakSessionId());
+        if (existing.isPresent()) {
+            SessionRecord record = existing.get();
+            if (activity.at() - record.getLastActive() >= activityIntervalMillis) {
+                touch(record, activity.clientId(), activity.ipAddress(), activity.at());
+            }
+            return;
+        }
+        RealmModel realm = s.realms().getRealm(activity.realmId());
+        UserSessionModel online = s.sessions().getUserSession(realm, activity.keycloakSessionId());
+        UserSessionModel offline = s.sessions().getOfflineUserSession(realm, activity.keycloakSessionId());
+        if (online != null || offline != null) {
+            SessionRecord record = KeycloakSessionRecords.from(realm, online, offline);
+            touch(record, activity.clientId(), activity.ipAddress(), activity.at());
+            store.insert(record);
+        }
+    }
+
+    /** A logout ends the record unless the offline session with the same id lives on. */
+    void logout(KeycloakSession s, String realmId, String keycloakSessionId, long at) {
+        RealmModel realm = s.realms().getRealm(realmId);
+        if (s.sessions().getUserSession(realm, keycloakSessionId) != null
+                || s.sessions().getOfflineUserSession(realm, keycloakSessionId) != null) {
+            return;
+        }
+        SessionStore.of(s).findByKeycloakSessionId(keycloakSessionId)
+                .ifPresent(record -> record.end(EndReason.LOGGED_OUT, at));
+    }
+
+    private static void touch(SessionRecord record, String clientId, String ipAddress, long at) {
+        if (!record.isActive()) {
+            return;
+        }
+        record.setLastActive(Math.max(record.getLastActive(), at));
+        if (ipAddress != null) {
+            record.setLastIpAddress(ipAddress);
+        }
+        if (clientId != null) {
+            record.addClientIds(Collections.singletonList(clientId));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.sessionmanager.keycloak.model;
+
+/** Why a session ended; each reason implies the status the record ends in. */
+public enum EndReason {
+    USER_REVOKED(SessionStatus.REVOKED),
+    LOGOUT_EVERYWHERE(SessionStatus.REVOKED),
+    PASSWORD_CHANGE(SessionStatus.REVOKED),
+    ADMIN_REVOKED(SessionStatus.REVOKED),
+    INACTIVITY(SessionStatus.REVOKED),
+    LOGGED_OUT(SessionStatus.LOGGED_OUT),
+    EXPIRED(SessionStatus.EXPIRED);
+
+    private final SessionStatus status;
+
+    EndReason(SessionStatus status) {
+        this.status = status;
+    }
+
+    public SessionStatus status() {
+        return status;
+    }
+}

@@ -1,0 +1,125 @@
+package io.sessionmanager.keycloak.reconcile;
+
+import io.sessionmanager.keycloak.model.EndReason;
+import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.model.SessionType;
+import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.SessionExpirationUtils;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Makes a user's records agree with the sessions Keycloak holds, before they are shown or acted
+ * on: a record whose Keycloak sessions are gone is ended, and a Keycloak session without a record
+ * gets one. So a list never shows a session Keycloak no longer has, nor misses one it has.
+ */
+public final class SessionReconciler {
+
+    private static final Logger LOG = Logger.getLogger(SessionReconciler.class);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final SessionStore store;
+
+    public SessionReconciler(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+        this.store = SessionStore.of(session);
+    }
+
+    /** The user's live sessions, each backed by an active record. */
+    public List<LiveSession> activeSessions(UserModel user) {
+        Map<String, UserSessionModel> online = byId(session.sessions().getUserSessionsStream(realm, user));
+        Map<String, UserSessionModel> offline = byId(session.sessions().getOfflineUserSessionsStream(realm, user));
+        Set<String> unrecorded = new LinkedHashSet<>(online.keySet());
+        unrecorded.addAll(offline.keySet());
+
+        List<LiveSession> live = new ArrayList<>();
+        long now = Time.currentTimeMillis();
+        for (SessionRecord record : store.findActive(realm.getId(), user.getId())) {
+            String id = record.getKeycloakSessionId();
+            if (unrecorded.remove(id)) {
+                live.add(refreshed(new LiveSession(record, online.get(id), offline.get(id))));
+            } else {
+                record.end(endedByKeycloak(record, now), now);
+            }
+        }
+        if (!unrecorded.isEmpty()) {
+            live.addAll(recordAll(unrecorded, online, offline));
+        }
+        return live;
+    }
+
+    /** Brings the stored type and clients up to date; writes only when they changed. */
+    private LiveSession refreshed(LiveSession live) {
+        SessionRecord record = live.record();
+        if (record.getType() != live.type()) {
+            record.setType(live.type());
+            record.setExpiresAt(live.maxLifespanDeadline(realm));
+        }
+        record.addClientIds(live.clientIds(realm));
+        return live;
+    }
+
+    private List<LiveSession> recordAll(Set<String> ids, Map<String, UserSessionModel> online,
+                                        Map<String, UserSessionModel> offline) {
+        Map<String, SessionRecord> ended = store.findByKeycloakSessionIds(ids).stream()
+                .collect(Collectors.toMap(SessionRecord::getKeycloakSessionId, Function.identity()));
+        List<LiveSession> live = new ArrayList<>();
+        SessionRevoker revoker = new SessionRevoker(session);
+        for (String id : ids) {
+            SessionRecord record = ended.get(id);
+            if (record != null) {
+                // An ended record is final: what Keycloak still holds of it must not live on.
+                LOG.warnf("Ending Keycloak session of already ended record %s", record.getId());
+                revoker.endKeycloakSessions(record);
+                continue;
+            }
+            SessionRecord inserted = insert(KeycloakSessionRecords.from(realm, online.get(id), offline.get(id)));
+            live.add(refreshed(new LiveSession(inserted, online.get(id), offline.get(id))));
+        }
+        return live;
+    }
+
+    /**
+     * Inserts in a transaction of its own, so that losing a race with the listener or another
+     * request inserting the same session costs nothing but a re-read.
+     */
+    private SessionRecord insert(SessionRecord record) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                    s -> SessionStore.of(s).insert(record));
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Record for a Keycloak session was inserted concurrently");
+        }
+        return store.findByKeycloakSessionId(record.getKeycloakSessionId()).orElseThrow();
+    }
+
+    /** A session Keycloak dropped past its deadline expired; before it, someone logged it out. */
+    private EndReason endedByKeycloak(SessionRecord record, long now) {
+        long idleDeadline = SessionExpirationUtils.calculateUserSessionIdleTimestamp(
+                record.getType() == SessionType.OFFLINE, record.isRememberMe(),
+                record.getLastActive(), realm);
+        boolean pastMax = record.getExpiresAt() != null && now >= record.getExpiresAt();
+        return pastMax || now >= idleDeadline ? EndReason.EXPIRED : EndReason.LOGGED_OUT;
+    }
+
+    private static Map<String, UserSessionModel> byId(Stream<UserSessionModel> sessions) {
+        return sessions.collect(Collectors.toMap(UserSessionModel::getId, Function.identity(), (a, b) -> a));
+    }
+}

@@ -1,0 +1,60 @@
+package io.sessionmanager.keycloak.rest;
+
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A request the API refuses, answered as {@code {"error", "error_description"}} JSON. Returned as
+ * a response by the resource rather than thrown to JAX-RS, whose Keycloak error handler would
+ * rewrite the body and roll back the transaction.
+ */
+public final class ApiError extends RuntimeException {
+
+    private final Response.Status status;
+    private final String error;
+
+    private ApiError(Response.Status status, String error, String description) {
+        super(description, null, false, false);
+        this.status = status;
+        this.error = error;
+    }
+
+    public static ApiError badRequest(String description) {
+        return new ApiError(Response.Status.BAD_REQUEST, "invalid_request", description);
+    }
+
+    public static ApiError unauthorized(String description) {
+        return new ApiError(Response.Status.UNAUTHORIZED, "invalid_token", description);
+    }
+
+    public static ApiError forbidden(String description) {
+        return new ApiError(Response.Status.FORBIDDEN, "insufficient_scope", description);
+    }
+
+    public static ApiError notFound(String description) {
+        return new ApiError(Response.Status.NOT_FOUND, "not_found", description);
+    }
+
+    public static ApiError methodNotAllowed(String description) {
+        return new ApiError(Response.Status.METHOD_NOT_ALLOWED, "method_not_allowed", description);
+    }
+
+    public Response.Status status() {
+        return status;
+    }
+
+    public Response toResponse(String realmName) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("error_description", getMessage());
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
+        if (status == Response.Status.UNAUTHORIZED) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + realmName + "\"");
+        }
+        return response.build();
+    }
+}

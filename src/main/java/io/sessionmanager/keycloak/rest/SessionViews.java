@@ -1,0 +1,77 @@
+package io.sessionmanager.keycloak.rest;
+
+import io.sessionmanager.keycloak.config.SessionPolicy;
+import io.sessionmanager.keycloak.device.DeviceInfo;
+import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.reconcile.LiveSession;
+import io.sessionmanager.keycloak.reconcile.SessionDeadlines;
+import org.keycloak.models.RealmModel;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Turns live sessions and ended records into {@link SessionView}s for one caller. */
+final class SessionViews {
+
+    private final RealmModel realm;
+    private final SessionPolicy policy;
+    private final Caller caller;
+
+    SessionViews(RealmModel realm, SessionPolicy policy, Caller caller) {
+        this.realm = realm;
+        this.policy = policy;
+        this.caller = caller;
+    }
+
+    /** The caller's current session first, then the most recently active. */
+    List<SessionView> active(List<LiveSession> sessions) {
+        return sessions.stream()
+                .sorted(Comparator.comparing((LiveSession s) -> !caller.isCurrent(s.record().getKeycloakSessionId()))
+                        .thenComparing(LiveSession::lastActive, Comparator.reverseOrder())
+                        .thenComparing(s -> s.record().getId()))
+                .map(this::active)
+                .toList();
+    }
+
+    SessionView active(LiveSession live) {
+        SessionRecord record = live.record();
+        SessionDeadlines deadlines = live.deadlines(realm, policy);
+        return view(record, live.type().name(), new ArrayList<>(live.clientIds(realm)), live.lastActive(),
+                deadlines.idleExpiresAt(), deadlines.expiresAt());
+    }
+
+    SessionView ended(SessionRecord record) {
+        return view(record, record.getType().name(), new ArrayList<>(record.clientIds()), record.getLastActive(),
+                null, record.getExpiresAt());
+    }
+
+    private SessionView view(SessionRecord record, String type, List<String> clients, long lastActive,
+                             Long idleExpiresAt, Long expiresAt) {
+        DeviceInfo device = record.getDeviceInfo();
+        return new SessionView(
+                record.getId(),
+                caller.isCurrent(record.getKeycloakSessionId()),
+                type,
+                record.getStatus().name(),
+                device.summary(),
+                new SessionView.DeviceView(device.browser(), device.os(), device.osVersion(), device.device(),
+                        device.mobile()),
+                record.getUserAgent(),
+                record.getIpAddress(),
+                record.getLastIpAddress(),
+                clients,
+                time(record.getCreatedAt()),
+                time(lastActive),
+                time(idleExpiresAt),
+                time(expiresAt),
+                time(record.getEndedAt()),
+                record.getEndReason() == null ? null : record.getEndReason().name());
+    }
+
+    private static String time(Long epochMillis) {
+        return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

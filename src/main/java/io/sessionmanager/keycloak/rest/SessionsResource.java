@@ -1,0 +1,202 @@
+package io.sessionmanager.keycloak.rest;
+
+import io.sessionmanager.keycloak.config.SessionPolicy;
+import io.sessionmanager.keycloak.model.EndReason;
+import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.reconcile.LiveSession;
+import io.sessionmanager.keycloak.reconcile.SessionReconciler;
+import io.sessionmanager.keycloak.rest.CallerAuthenticator.Access;
+import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.cors.Cors;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /realms/{realm}/sessions}: the caller's own sessions, on every device, and revoking them.
+ * Each method authenticates first; every refusal is a JSON error response.
+ */
+@Produces(MediaType.APPLICATION_JSON)
+public final class SessionsResource {
+
+    /** Public ids are random UUIDs; anything else cannot name a session. */
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final CacheControl NO_STORE = CacheControl.valueOf("no-store");
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public SessionsResource(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    /** The caller's active sessions, online and offline: the current one first, then by last activity. */
+    @GET
+    public Response list(@QueryParam("first") String first, @QueryParam("max") String max) {
+        return respond(Access.READ, caller -> {
+            Page page = Page.parse(first, max);
+            List<LiveSession> live = new SessionReconciler(session).activeSessions(caller.user());
+            return ok(page.of(views(caller).active(live)));
+        });
+    }
+
+    /** The caller's ended sessions still within retention, most recently ended first. */
+    @GET
+    @Path("history")
+    public Response history(@QueryParam("first") String first, @QueryParam("max") String max) {
+        return respond(Access.READ, caller -> {
+            Page page = Page.parse(first, max);
+            new SessionReconciler(session).activeSessions(caller.user());
+            List<SessionRecord> ended = store().findEnded(realm.getId(), caller.user().getId(), page.first(), page.max());
+            SessionViews views = views(caller);
+            return ok(ended.stream().map(views::ended).toList());
+        });
+    }
+
+    /** One of the caller's sessions, active or ended. */
+    @GET
+    @Path("{id}")
+    public Response get(@PathParam("id") String id) {
+        return respond(Access.READ, caller -> {
+            SessionViews views = views(caller);
+            return new SessionReconciler(session).activeSessions(caller.user()).stream()
+                    .filter(live -> live.record().getId().equals(id))
+                    .findFirst()
+                    .map(views::active)
+                    .or(() -> find(caller, id).map(views::ended))
+                    .map(SessionsResource::ok)
+                    .orElseThrow(SessionsResource::noSuchSession);
+        });
+    }
+
+    /** Revokes one of the caller's sessions, the current one included. Ended sessions stay as they ended. */
+    @DELETE
+    @Path("{id}")
+    public Response revoke(@PathParam("id") String id) {
+        return respond(Access.MANAGE, caller -> {
+            SessionRecord record = find(caller, id).orElseThrow(SessionsResource::noSuchSession);
+            new SessionRevoker(session).revoke(record, EndReason.USER_REVOKED);
+            return Response.noContent().cacheControl(NO_STORE).build();
+        });
+    }
+
+    /** "Log out everywhere", offline sessions included; with {@code keepCurrent=true}, "sign out other devices". */
+    @DELETE
+    public Response revokeAll(@QueryParam("keepCurrent") String keepCurrent) {
+        return respond(Access.MANAGE, caller -> {
+            boolean keep = parseBoolean("keepCurrent", keepCurrent);
+            // Collected before revoking: each revocation removes Keycloak sessions the stream would read.
+            List<LiveSession> live = new SessionReconciler(session).activeSessions(caller.user());
+            SessionRevoker revoker = new SessionRevoker(session);
+            long revoked = live.stream()
+                    .filter(s -> !(keep && caller.isCurrent(s.record().getKeycloakSessionId())))
+                    .filter(s -> revoker.revoke(s.record(), EndReason.LOGOUT_EVERYWHERE))
+                    .count();
+            return ok(Map.of("revoked", revoked));
+        });
+    }
+
+    @OPTIONS
+    @Path("{any:.*}")
+    public Response preflight() {
+        return Cors.builder().auth().allowedMethods(CallerAuthenticator.METHODS).preflight().add(Response.ok());
+    }
+
+    @POST
+    public Response postToCollection() {
+        return methodNotAllowed();
+    }
+
+    @PUT
+    public Response putToCollection() {
+        return methodNotAllowed();
+    }
+
+    @PATCH
+    public Response patchCollection() {
+        return methodNotAllowed();
+    }
+
+    @POST
+    @Path("{id}")
+    public Response postToSession() {
+        return methodNotAllowed();
+    }
+
+    @PUT
+    @Path("{id}")
+    public Response putToSession() {
+        return methodNotAllowed();
+    }
+
+    @PATCH
+    @Path("{id}")
+    public Response patchSession() {
+        return methodNotAllowed();
+    }
+
+    private Response respond(Access access, Function<Caller, Response> action) {
+        try {
+            return action.apply(new CallerAuthenticator(session).authenticate(access));
+        } catch (ApiError e) {
+            return e.toResponse(realm.getName());
+        }
+    }
+
+    private Response methodNotAllowed() {
+        return ApiError.methodNotAllowed("Use GET or DELETE").toResponse(realm.getName());
+    }
+
+    private Optional<SessionRecord> find(Caller caller, String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        return store().findForUser(realm.getId(), caller.user().getId(), id);
+    }
+
+    private SessionStore store() {
+        return SessionStore.of(session);
+    }
+
+    private SessionViews views(Caller caller) {
+        return new SessionViews(realm, SessionPolicy.DEFAULT, caller);
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw ApiError.badRequest("'" + name + "' must be true or false");
+    }
+
+    private static ApiError noSuchSession() {
+        return ApiError.notFound("No such session");
+    }
+
+    private static Response ok(Object entity) {
+        return Response.ok(entity).cacheControl(NO_STORE).build();
+    }
+}

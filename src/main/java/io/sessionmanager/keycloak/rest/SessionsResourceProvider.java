@@ -1,0 +1,22 @@
+package io.sessionmanager.keycloak.rest;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.services.resource.RealmResourceProvider;
+
+public final class SessionsResourceProvider implements RealmResourceProvider {
+
+    private final KeycloakSession session;
+
+    SessionsResourceProvider(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public Object getResource() {
+        return new SessionsResource(session);
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,35 @@
+package io.sessionmanager.keycloak.rest;
+
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.services.resource.RealmResourceProvider;
+import org.keycloak.services.resource.RealmResourceProviderFactory;
+
+/** Mounts the user API at {@code /realms/{realm}/}{@value #PROVIDER_ID}. */
+public class SessionsResourceProviderFactory implements RealmResourceProviderFactory {
+
+    public static final String PROVIDER_ID = "sessions";
+
+    @Override
+    public RealmResourceProvider create(KeycloakSession session) {
+        return new SessionsResourceProvider(session);
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}

@@ -1,0 +1,53 @@
+package io.sessionmanager.keycloak.device;
+
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.account.DeviceRepresentation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeviceInfoTest {
+
+    @Test
+    void summaryNamesBrowserMajorVersionAndOs() {
+        assertThat(new DeviceInfo("Chrome/120.0.6099", "Windows", "10", "Other", false).summary())
+                .isEqualTo("Chrome 120 on Windows 10");
+    }
+
+    @Test
+    void summaryLeavesOutWhatTheParserCouldNotTell() {
+        assertThat(new DeviceInfo("Firefox/121.0", "Linux", "Unknown", "Other", false).summary())
+                .isEqualTo("Firefox 121 on Linux");
+        assertThat(new DeviceInfo("Other/Unknown", "Mac OS X", "14", "Mac", false).summary())
+                .isEqualTo("Unknown browser on Mac OS X 14");
+        assertThat(new DeviceInfo("Safari/17.1", "Other", null, "Other", false).summary())
+                .isEqualTo("Safari 17");
+    }
+
+    @Test
+    void summaryOfNothingKnownIsUnknownDevice() {
+        assertThat(new DeviceInfo("Other/Unknown", "Other", "Unknown", "Other", false).summary())
+                .isEqualTo("Unknown device");
+        assertThat(DeviceInfo.UNKNOWN.summary()).isEqualTo("Unknown device");
+    }
+
+    @Test
+    void fromKeepsKeycloakValuesButCutsThemToTheColumn() {
+        DeviceRepresentation rep = new DeviceRepresentation();
+        rep.setBrowser("B".repeat(100) + "/1.0");
+        rep.setOs("iOS");
+        rep.setOsVersion("17.2");
+        rep.setDevice("iPhone");
+        rep.setMobile(true);
+
+        DeviceInfo info = DeviceInfo.from(rep);
+
+        assertThat(info.browser()).hasSize(DeviceInfo.FIELD_LENGTH);
+        assertThat(info).extracting(DeviceInfo::os, DeviceInfo::osVersion, DeviceInfo::device, DeviceInfo::mobile)
+                .containsExactly("iOS", "17.2", "iPhone", true);
+    }
+
+    @Test
+    void fromNothingIsUnknown() {
+        assertThat(DeviceInfo.from(null)).isEqualTo(DeviceInfo.UNKNOWN);
+    }
+}

@@ -1,0 +1,70 @@
+package io.sessionmanager.keycloak.it.support;
+
+import java.util.Map;
+
+/** Keycloak's admin REST API as the bootstrap admin; re-authenticates as its short token ages. */
+public final class Admin {
+
+    private static final long TOKEN_REUSE_MILLIS = 30_000;
+
+    private final KeycloakServer server;
+    private String token;
+    private long tokenAt;
+
+    public Admin(KeycloakServer server) {
+        this.server = server;
+    }
+
+    public Http.Reply get(String path) {
+        return Http.get(url(path), token());
+    }
+
+    public Http.Reply post(String path, Object body) {
+        return Http.postJson(url(path), token(), body);
+    }
+
+    public Http.Reply put(String path, Object body) {
+        return Http.putJson(url(path), token(), body);
+    }
+
+    public Http.Reply delete(String path) {
+        return Http.delete(url(path), token());
+    }
+
+    /** Like {@link #post} but fails the test on anything but 2xx. */
+    public Http.Reply mustPost(String path, Object body) {
+        return check(post(path, body), "POST " + path);
+    }
+
+    public Http.Reply mustPut(String path, Object body) {
+        return check(put(path, body), "PUT " + path);
+    }
+
+    public Http.Reply mustGet(String path) {
+        return check(get(path), "GET " + path);
+    }
+
+    private static Http.Reply check(Http.Reply reply, String what) {
+        if (reply.status() / 100 != 2) {
+            throw new AssertionError(what + " -> " + reply.status() + ": " + reply.body());
+        }
+        return reply;
+    }
+
+    private String url(String path) {
+        return server.baseUrl() + "/admin/realms" + path;
+    }
+
+    private synchronized String token() {
+        if (token == null || System.currentTimeMillis() - tokenAt > TOKEN_REUSE_MILLIS) {
+            Http.Reply reply = Http.send(Http.request(server.realmUrl("master") + "/protocol/openid-connect/token")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(Http.form(Map.of("grant_type", "password", "client_id", "admin-cli",
+                            "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD)))
+                    .build());
+            token = reply.json().path("access_token").asText();
+            tokenAt = System.currentTimeMillis();
+        }
+        return token;
+    }
+}
