@@ -31,6 +31,12 @@ public final class Admin {
         return Http.delete(url(path), token());
     }
 
+    public Http.Reply deleteJson(String path, Object body) {
+        return Http.send(Http.request(url(path)).header("Authorization", "Bearer " + token())
+                .header("Content-Type", "application/json")
+                .method("DELETE", java.net.http.HttpRequest.BodyPublishers.ofString(Http.toJson(body))).build());
+    }
+
     /** Like {@link #post} but fails the test on anything but 2xx. */
     public Http.Reply mustPost(String path, Object body) {
         return check(post(path, body), "POST " + path);

@@ -98,7 +98,7 @@ public final class Http {
         return bearer == null ? builder : builder.header("Authorization", "Bearer " + bearer);
     }
 
-    private static String toJson(Object body) {
+    static String toJson(Object body) {
         try {
             return body instanceof String s ? s : JSON.writeValueAsString(body);
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +109,27 @@ public final class TestRealm {
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
+    /**
+     * Takes the realm's default roles away from a user and grants only the given roles of the
+     * {@code account} client, to test what each account role allows.
+     */
+    public void replaceAccountRoles(String userId, String... accountRoles) {
+        String realmPath = "/" + name;
+        JsonNode defaultRoles = admin.mustGet(realmPath + "/roles/default-roles-" + name).json();
+        Http.Reply removed = admin.deleteJson(realmPath + "/users/" + userId + "/role-mappings/realm", List.of(defaultRoles));
+        if (removed.status() != 204) {
+            throw new AssertionError("could not remove default roles: " + removed.status() + " " + removed.body());
+        }
+        String accountId = admin.mustGet(realmPath + "/clients?clientId=account").json().get(0).path("id").asText();
+        List<JsonNode> roles = new ArrayList<>();
+        for (String role : accountRoles) {
+            roles.add(admin.mustGet(realmPath + "/clients/" + accountId + "/roles/" + role).json());
+        }
+        if (!roles.isEmpty()) {
+            admin.mustPost(realmPath + "/users/" + userId + "/role-mappings/clients/" + accountId, roles);
+        }
+    }
+
     public Tokens login(String username) {
         return login(username, "openid", Map.of());
     }
@@ -119,6 +141,18 @@ public final class TestRealm {
     /** A password-grant sign-in through {@value #APP}, with extra request headers. */
     public Tokens login(String username, String scope, Map<String, String> headers) {
         Http.Reply reply = passwordGrant(username, PASSWORD, scope, headers);
+        if (reply.status() != 200) {
+            throw new AssertionError("login failed: " + reply.status() + " " + reply.body());
+        }
+        return Tokens.of(reply.json());
+    }
+
+    /** A password-grant sign-in through another, confidential client. */
+    public Tokens login(String clientId, String secret, String username) {
+        Http.Reply reply = Http.send(Http.request(tokenUrl())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(Http.form(Map.of("grant_type", "password", "client_id", clientId, "client_secret", secret,
+                        "username", username, "password", PASSWORD, "scope", "openid"))).build());
         if (reply.status() != 200) {
             throw new AssertionError("login failed: " + reply.status() + " " + reply.body());
         }
@@ -172,6 +206,13 @@ public final class TestRealm {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(Http.form(Map.of("grant_type", "refresh_token", "client_id", APP,
                         "refresh_token", refreshToken))).build());
+    }
+
+    /** Keycloak's own back-channel logout by refresh token, as an application signs a user out. */
+    public Http.Reply logout(String refreshToken) {
+        return Http.send(Http.request(url() + "/protocol/openid-connect/logout")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(Http.form(Map.of("client_id", APP, "refresh_token", refreshToken))).build());
     }
 
     public JsonNode introspect(String token) {

@@ -1,0 +1,183 @@
+package io.sessionmanager.keycloak.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.KeycloakExtension;
+import io.sessionmanager.keycloak.it.support.KeycloakServer;
+import io.sessionmanager.keycloak.it.support.TestRealm;
+import io.sessionmanager.keycloak.it.support.Tokens;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.http.HttpRequest;
+import java.util.Map;
+
+import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
+import static io.sessionmanager.keycloak.it.support.Sessions.list;
+import static io.sessionmanager.keycloak.it.support.Sessions.revoke;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad input of every kind gets the SPEC's JSON error with a 4xx, never a 5xx, and changes nothing. */
+@ExtendWith(KeycloakExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputIT {
+
+    private TestRealm realm;
+    private Tokens caller;
+
+    @BeforeAll
+    void signIn(KeycloakServer server) {
+        realm = TestRealm.create(server, "bad-input");
+        realm.createUser("ann");
+        caller = realm.login("ann");
+    }
+
+    @Test
+    void noTokenIsUnauthorizedWithBearerChallenge() {
+        Http.Reply reply = Http.get(realm.sessionsUrl(), null);
+
+        assertError(reply, 401, "invalid_token");
+        assertThat(reply.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"bad-input\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer not-a-jwt", "Bearer a.b.c", "Basic YW5uOnB3", "Bearer ", "Token abc"})
+    void malformedAuthorizationIsUnauthorized(String header) {
+        Http.Reply reply = Http.send(Http.request(realm.sessionsUrl()).header("Authorization", header).GET().build());
+
+        assertError(reply, 401, "invalid_token");
+        assertThat(reply.header("WWW-Authenticate")).startsWith("Bearer realm=");
+    }
+
+    @Test
+    void tamperedSignatureIsUnauthorized() {
+        String token = caller.accessToken();
+        char last = token.charAt(token.length() - 5);
+        String tampered = token.substring(0, token.length() - 5) + (last == 'A' ? 'B' : 'A') + token.substring(token.length() - 4);
+
+        assertError(Http.get(realm.sessionsUrl(), tampered), 401, "invalid_token");
+    }
+
+    @Test
+    void tamperedClaimsAreUnauthorized() {
+        String[] parts = caller.accessToken().split("\\.");
+        String otherPayload = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"sub\":\"someone-else\",\"exp\":9999999999}".getBytes());
+
+        assertError(Http.get(realm.sessionsUrl(), parts[0] + "." + otherPayload + "." + parts[2]), 401, "invalid_token");
+    }
+
+    @Test
+    void expiredTokenIsUnauthorized(KeycloakServer server) throws InterruptedException {
+        TestRealm shortLived = TestRealm.create(server, "short-tokens");
+        shortLived.admin().mustPut("/short-tokens", Map.of("accessTokenLifespan", 2));
+        shortLived.createUser("eddie");
+        Tokens tokens = shortLived.login("eddie");
+        assertThat(Http.get(shortLived.sessionsUrl(), tokens.accessToken()).status()).isEqualTo(200);
+
+        Thread.sleep(3500);
+
+        assertError(Http.get(shortLived.sessionsUrl(), tokens.accessToken()), 401, "invalid_token");
+    }
+
+    @Test
+    void tokenOfAnotherRealmIsUnauthorized(KeycloakServer server) {
+        TestRealm other = TestRealm.create(server, "other-realm");
+        other.createUser("ann");
+        Tokens foreign = other.login("ann");
+
+        assertError(Http.get(realm.sessionsUrl(), foreign.accessToken()), 401, "invalid_token");
+        assertError(revoke(realm, foreign, currentId(realm, caller)), 401, "invalid_token");
+    }
+
+    @Test
+    void tokenOfARevokedSessionIsUnauthorized() {
+        Tokens revoked = realm.login("ann");
+        assertThat(revoke(realm, caller, currentId(realm, revoked)).status()).isEqualTo(204);
+
+        assertError(Http.get(realm.sessionsUrl(), revoked.accessToken()), 401, "invalid_token");
+        assertError(Http.delete(realm.sessionsUrl(), revoked.accessToken()), 401, "invalid_token");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"max=-1", "max=abc", "first=-5", "first=abc", "max=0", "max=100000",
+            "first=99999999999999999999", "max=1e3", "max=%20"})
+    void badPagingParametersAreBadRequests(String query) {
+        assertError(Http.get(realm.sessionsUrl() + "?" + query, caller.accessToken()), 400, "invalid_request");
+        assertError(Http.get(realm.sessionsUrl() + "/history?" + query, caller.accessToken()), 400, "invalid_request");
+    }
+
+    @Test
+    void badKeepCurrentIsABadRequestAndRevokesNothing() {
+        int before = list(realm, caller).size();
+
+        assertError(Http.delete(realm.sessionsUrl() + "?keepCurrent=maybe", caller.accessToken()), 400, "invalid_request");
+
+        assertThat(list(realm, caller)).hasSize(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"00000000-0000-0000-0000-000000000000", "not-an-id", "%27%20OR%20%271%27%3D%271",
+            "1%3B%20DROP%20TABLE%20SM_SESSION", "history2", "%3Cscript%3E"})
+    void unknownOrHostileIdsAreNotFoundAndChangeNothing(String id) {
+        int before = list(realm, caller).size();
+
+        assertError(Http.get(realm.sessionsUrl() + "/" + id, caller.accessToken()), 404, "not_found");
+        assertError(revoke(realm, caller, id), 404, "not_found");
+
+        assertThat(list(realm, caller)).hasSize(before);
+    }
+
+    /**
+     * Some input never reaches the extension: Keycloak's HTTP layer refuses over-long request
+     * lines, NUL bytes and unnormalised paths itself. Still a client error, never a server error.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/aaaaa5000", "?max=%00", "/%2E%2E", "/x%00y"})
+    void inputKeycloakRefusesBeforeTheExtensionIsStillAClientError(String suffix) {
+        String url = realm.sessionsUrl() + suffix.replace("aaaaa5000", "a".repeat(5000));
+
+        Http.Reply get = Http.get(url, caller.accessToken());
+        Http.Reply delete = Http.delete(url, caller.accessToken());
+
+        for (Http.Reply reply : new Http.Reply[] {get, delete}) {
+            assertThat(reply.status()).as(reply.body()).isBetween(400, 499);
+            assertThat(reply.body()).doesNotContain("Exception").doesNotContain("at org.");
+        }
+        assertThat(list(realm, caller)).isNotEmpty();
+    }
+
+    @Test
+    void aLongIdWithinTheServersUrlLimitIsNotFound() {
+        String id = "a".repeat(3000);
+
+        assertError(Http.get(realm.sessionsUrl() + "/" + id, caller.accessToken()), 404, "not_found");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PUT", "POST", "PATCH"})
+    void otherMethodsAreNotAllowed(String method) {
+        String someId = currentId(realm, caller);
+        for (String url : new String[] {realm.sessionsUrl(), realm.sessionsUrl() + "/" + someId}) {
+            Http.Reply reply = Http.send(Http.request(url)
+                    .header("Authorization", "Bearer " + caller.accessToken())
+                    .header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString("{\"status\":\"ACTIVE\"}")).build());
+            assertError(reply, 405, "method_not_allowed");
+        }
+        assertThat(list(realm, caller)).isNotEmpty();
+    }
+
+    private static void assertError(Http.Reply reply, int status, String error) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        assertThat(reply.header("Content-Type")).startsWith("application/json");
+        JsonNode body = reply.json();
+        assertThat(body.path("error").asText()).isEqualTo(error);
+        assertThat(body.path("error_description").asText()).isNotBlank();
+        assertThat(reply.body()).doesNotContain("Exception").doesNotContain("at org.");
+    }
+}

@@ -1,0 +1,164 @@
+package io.sessionmanager.keycloak.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.KeycloakExtension;
+import io.sessionmanager.keycloak.it.support.KeycloakServer;
+import io.sessionmanager.keycloak.it.support.TestRealm;
+import io.sessionmanager.keycloak.it.support.Tokens;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.sessionmanager.keycloak.it.support.Sessions.list;
+import static io.sessionmanager.keycloak.it.support.Sessions.history;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** SPEC "Session record": what the listener records for each sign-in. */
+@ExtendWith(KeycloakExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SignInRecordingIT {
+
+    private static final String CHROME_ON_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+            + "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+
+    private TestRealm realm;
+
+    @BeforeAll
+    void createRealm(KeycloakServer server) {
+        realm = TestRealm.create(server, "recording");
+    }
+
+    @Test
+    void passwordGrantSignInIsRecordedWithIpClientAndTimes() {
+        realm.createUser("pat");
+        Tokens tokens = realm.login("pat");
+
+        JsonNode session = only(list(realm, tokens));
+
+        assertThat(session.path("id").asText()).hasSize(36).isNotEqualTo(tokens.sessionId());
+        assertThat(session.path("current").asBoolean()).isTrue();
+        assertThat(session.path("type").asText()).isEqualTo("ONLINE");
+        assertThat(session.path("status").asText()).isEqualTo("ACTIVE");
+        assertThat(session.path("ipAddress").asText()).isEqualTo("127.0.0.1");
+        assertThat(session.path("lastIpAddress").asText()).isEqualTo("127.0.0.1");
+        assertThat(session.path("clients")).extracting(JsonNode::asText).containsExactly(TestRealm.APP);
+        assertThat(session.path("createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(session.path("idleExpiresAt").asText()).isGreaterThan(session.path("lastActive").asText());
+        assertThat(session.path("expiresAt").asText()).isGreaterThanOrEqualTo(session.path("idleExpiresAt").asText());
+        assertThat(session.path("endedAt").isNull()).isTrue();
+        assertThat(session.path("endReason").isNull()).isTrue();
+    }
+
+    @Test
+    void browserSignInRecordsTheDeviceKeycloakParsedFromTheUserAgent() {
+        realm.createUser("bea");
+        Tokens tokens = realm.browserLogin("bea", CHROME_ON_WINDOWS);
+
+        JsonNode session = only(list(realm, tokens));
+
+        assertThat(session.path("deviceInfo").asText()).isEqualTo("Chrome 120 on Windows 10");
+        assertThat(session.path("device").path("browser").asText()).startsWith("Chrome/120");
+        assertThat(session.path("device").path("os").asText()).isEqualTo("Windows");
+        assertThat(session.path("device").path("osVersion").asText()).isEqualTo("10");
+        assertThat(session.path("device").path("mobile").asBoolean()).isFalse();
+        assertThat(session.path("userAgent").asText()).isEqualTo(CHROME_ON_WINDOWS);
+    }
+
+    @Test
+    void offlineSignInIsOneRecordOfTypeOffline() {
+        realm.createUser("otto");
+        Tokens tokens = realm.loginOffline("otto");
+
+        JsonNode session = only(list(realm, tokens));
+
+        assertThat(session.path("type").asText()).isEqualTo("OFFLINE");
+        assertThat(session.path("current").asBoolean()).isTrue();
+    }
+
+    @Test
+    void hugeUserAgentWithMarkupStillSignsInAndIsStoredTruncated() {
+        realm.createUser("hugo");
+        String userAgent = "<script>alert(1)</script>" + "x".repeat(10 * 1024);
+
+        Tokens tokens = realm.login("hugo", "openid", Map.of("User-Agent", userAgent));
+
+        JsonNode session = only(list(realm, tokens));
+        assertThat(session.path("userAgent").asText()).hasSize(255).isEqualTo(userAgent.substring(0, 255));
+        assertThat(session.path("deviceInfo").asText()).isEqualTo("Unknown device");
+    }
+
+    @Test
+    void spoofedForwardedForHeaderIsIgnoredWithoutProxyOptions() {
+        realm.createUser("sally");
+        Tokens tokens = realm.login("sally", "openid", Map.of("X-Forwarded-For", "203.0.113.7", "Forwarded",
+                "for=203.0.113.8"));
+
+        JsonNode session = only(list(realm, tokens));
+
+        assertThat(session.path("ipAddress").asText()).isEqualTo("127.0.0.1");
+        assertThat(session.path("lastIpAddress").asText()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void sessionsThatSignedInBeforeTheListenerWasEnabledAreListed() {
+        realm.createUser("early");
+        setListeners(List.of("jboss-logging"));
+        Tokens before;
+        try {
+            before = realm.login("early");
+        } finally {
+            setListeners(List.of("jboss-logging", "session-manager"));
+        }
+        Tokens after = realm.login("early");
+
+        List<JsonNode> sessions = list(realm, after);
+
+        assertThat(sessions).hasSize(2);
+        JsonNode adopted = sessions.get(1);
+        assertThat(adopted.path("current").asBoolean()).isFalse();
+        assertThat(adopted.path("ipAddress").asText()).isEqualTo("127.0.0.1");
+        assertThat(adopted.path("clients")).extracting(JsonNode::asText).containsExactly(TestRealm.APP);
+        assertThat(realm.refresh(before.refreshToken()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void logoutThroughKeycloakEndsTheRecordAsLoggedOut() {
+        realm.createUser("lou");
+        Tokens leaving = realm.login("lou");
+        Tokens staying = realm.login("lou");
+
+        Http.Reply logout = realm.logout(leaving.refreshToken());
+
+        assertThat(logout.status()).isEqualTo(204);
+        assertThat(list(realm, staying)).hasSize(1);
+        JsonNode ended = only(history(realm, staying));
+        assertThat(ended.path("status").asText()).isEqualTo("LOGGED_OUT");
+        assertThat(ended.path("endReason").asText()).isEqualTo("LOGGED_OUT");
+        assertThat(ended.path("endedAt").isNull()).isFalse();
+    }
+
+    @Test
+    void failedSignInRecordsNothing() {
+        realm.createUser("fay");
+        Tokens tokens = realm.login("fay");
+
+        Http.Reply failed = realm.passwordGrant("fay", "wrong-password", "openid", Map.of());
+
+        assertThat(failed.json().path("error").asText()).isEqualTo("invalid_grant");
+        assertThat(list(realm, tokens)).hasSize(1);
+    }
+
+    private void setListeners(List<String> listeners) {
+        realm.admin().mustPut("/" + realm.name(), Map.of("eventsListeners", listeners));
+    }
+
+    private static JsonNode only(List<JsonNode> sessions) {
+        assertThat(sessions).hasSize(1);
+        return sessions.get(0);
+    }
+}

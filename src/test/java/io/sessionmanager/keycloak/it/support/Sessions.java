@@ -1,0 +1,43 @@
+package io.sessionmanager.keycloak.it.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The extension's user API, as a test calls it. */
+public final class Sessions {
+
+    private Sessions() {
+    }
+
+    public static List<JsonNode> list(TestRealm realm, Tokens caller) {
+        return array(Http.get(realm.sessionsUrl(), caller.accessToken()));
+    }
+
+    public static List<JsonNode> history(TestRealm realm, Tokens caller) {
+        return array(Http.get(realm.sessionsUrl() + "/history", caller.accessToken()));
+    }
+
+    /** The public id of the session {@code owner}'s tokens belong to, as the owner sees it. */
+    public static String currentId(TestRealm realm, Tokens owner) {
+        return list(realm, owner).stream()
+                .filter(s -> s.path("current").asBoolean())
+                .map(s -> s.path("id").asText())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no current session listed"));
+    }
+
+    public static Http.Reply revoke(TestRealm realm, Tokens caller, String id) {
+        return Http.delete(realm.sessionsUrl() + "/" + id, caller.accessToken());
+    }
+
+    private static List<JsonNode> array(Http.Reply reply) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        List<JsonNode> items = new ArrayList<>();
+        reply.json().forEach(items::add);
+        return items;
+    }
+}
