@@ -11,11 +11,15 @@ public class SessionEventListenerFactory implements EventListenerProviderFactory
 
     public static final String PROVIDER_ID = "session-manager";
 
-    /** Last-active is precise to this much; refreshes within it cost no write. */
-    static final long ACTIVITY_INTERVAL_MILLIS = 60_000;
+    /**
+     * Server option {@code --spi-events-listener--session-manager--activity-interval} (seconds):
+     * last-active is precise to this much; refreshes within it cost no write.
+     */
+    public static final String ACTIVITY_INTERVAL = "activity-interval";
+    static final long DEFAULT_ACTIVITY_INTERVAL_SECONDS = 60;
 
-    private final ActivityThrottle throttle = new ActivityThrottle(ACTIVITY_INTERVAL_MILLIS);
-    private final SessionRecorder recorder = new SessionRecorder(ACTIVITY_INTERVAL_MILLIS);
+    private ActivityThrottle throttle;
+    private SessionRecorder recorder;
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
@@ -24,6 +28,9 @@ public class SessionEventListenerFactory implements EventListenerProviderFactory
 
     @Override
     public void init(Config.Scope config) {
+        long intervalMillis = config.getLong(ACTIVITY_INTERVAL, DEFAULT_ACTIVITY_INTERVAL_SECONDS) * 1000;
+        throttle = new ActivityThrottle(intervalMillis);
+        recorder = new SessionRecorder(intervalMillis);
     }
 
     @Override

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.sessionmanager.keycloak.it.support.Sessions;
+
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -140,6 +143,39 @@ class SignInRecordingIT {
         assertThat(ended.path("status").asText()).isEqualTo("LOGGED_OUT");
         assertThat(ended.path("endReason").asText()).isEqualTo("LOGGED_OUT");
         assertThat(ended.path("endedAt").isNull()).isFalse();
+    }
+
+    @Test
+    void refreshMovesTheStoredLastActivityForward() throws InterruptedException {
+        realm.createUser("ray");
+        Tokens caller = realm.login("ray");
+        Tokens used = realm.login("ray");
+        Thread.sleep(2100);
+
+        assertThat(realm.refresh(used.refreshToken()).status()).isEqualTo(200);
+        assertThat(Sessions.revoke(realm, caller, Sessions.currentId(realm, used)).status()).isEqualTo(204);
+
+        // Ended sessions show the stored activity only, not Keycloak's own last refresh.
+        JsonNode ended = only(history(realm, caller));
+        assertThat(Instant.parse(ended.path("lastActive").asText()))
+                .isAfterOrEqualTo(Instant.parse(ended.path("createdAt").asText()).plusSeconds(2));
+    }
+
+    @Test
+    void userinfoAndIntrospectionCountAsActivity() throws InterruptedException {
+        realm.createUser("ursula");
+        Tokens caller = realm.login("ursula");
+        Tokens used = realm.login("ursula");
+        Thread.sleep(2100);
+        assertThat(realm.userinfo(used.accessToken()).status()).isEqualTo(200);
+        Thread.sleep(1100);
+        assertThat(realm.introspect(used.accessToken()).path("active").asBoolean()).isTrue();
+
+        assertThat(Sessions.revoke(realm, caller, Sessions.currentId(realm, used)).status()).isEqualTo(204);
+
+        JsonNode ended = only(history(realm, caller));
+        assertThat(Instant.parse(ended.path("lastActive").asText()))
+                .isAfterOrEqualTo(Instant.parse(ended.path("createdAt").asText()).plusSeconds(3));
     }
 
     @Test

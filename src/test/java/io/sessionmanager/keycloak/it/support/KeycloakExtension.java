@@ -14,6 +14,9 @@ public final class KeycloakExtension implements ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
 
+    /** Activity is written once a second rather than once a minute, so tests can observe it. */
+    private static final List<String> OPTIONS = List.of("--spi-events-listener--session-manager--activity-interval=1");
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == KeycloakServer.class;
@@ -22,7 +25,7 @@ public final class KeycloakExtension implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(KeycloakServer.class, k -> KeycloakServer.start("it-server", List.of()),
+                .getOrComputeIfAbsent(KeycloakServer.class, k -> KeycloakServer.start("it-server", OPTIONS),
                         KeycloakServer.class);
     }
 }
