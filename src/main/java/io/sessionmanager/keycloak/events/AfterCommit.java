@@ -32,7 +32,7 @@ final class AfterCommit extends AbstractKeycloakTransaction {
         try {
             KeycloakModelUtils.runJobInTransaction(factory, task);
         } catch (RuntimeException e) {
-            LOG.warn("Could not record session activity; the next list of the user's sessions will catch up", e);
+            LOG.warn("Session-manager work after commit failed; the next list of the user's sessions catches up", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.events;
 
 import io.sessionmanager.keycloak.device.DeviceInfo;
+import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -20,6 +21,9 @@ import org.keycloak.models.utils.SessionExpirationUtils;
  */
 final class SessionEventListener implements EventListenerProvider {
 
+    private static final String PASSWORD = "password";
+    private static final String EXPIRED = "user_session_expired";
+
     private final KeycloakSession session;
     private final ActivityThrottle throttle;
     private final SessionRecorder recorder;
@@ -32,7 +36,22 @@ final class SessionEventListener implements EventListenerProvider {
 
     @Override
     public void onEvent(Event event) {
-        if (event.getSessionId() == null || event.getError() != null) {
+        if (event.getError() != null) {
+            return;
+        }
+        switch (event.getType()) {
+            case UPDATE_PASSWORD, RESET_PASSWORD -> passwordChanged(event);
+            case UPDATE_CREDENTIAL -> {
+                if (PASSWORD.equals(detail(event, Details.CREDENTIAL_TYPE))) {
+                    passwordChanged(event);
+                }
+            }
+            default -> onSessionEvent(event);
+        }
+    }
+
+    private void onSessionEvent(Event event) {
+        if (event.getSessionId() == null) {
             return;
         }
         switch (event.getType()) {
@@ -41,14 +60,31 @@ final class SessionEventListener implements EventListenerProvider {
             // Introspection comes from a resource server, so its address says nothing about the device.
             case INTROSPECT_TOKEN -> activity(event, null);
             case LOGOUT -> logout(event);
+            case USER_SESSION_DELETED -> AfterCommit.run(session, s -> recorder.ended(s, event.getRealmId(),
+                    event.getSessionId(), endReason(event), event.getTime()));
             default -> {
             }
         }
     }
 
+    /** Required actions name the session that changed the password in {@code code_id}, not in the session id. */
+    private void passwordChanged(Event event) {
+        String changingSession = event.getSessionId() != null ? event.getSessionId() : detail(event, Details.CODE_ID);
+        PasswordChanges.changed(session, event.getRealmId(), event.getUserId(), changingSession);
+    }
+
+    /** Keycloak deletes a session by itself when it expires (reason {@code user_session_expired}). */
+    private static EndReason endReason(Event event) {
+        return EXPIRED.equals(detail(event, Details.REASON)) ? EndReason.EXPIRED : EndReason.LOGGED_OUT;
+    }
+
+    private static String detail(Event event, String key) {
+        return event.getDetails() == null ? null : event.getDetails().get(key);
+    }
+
     private void signIn(Event event) {
         RealmModel realm = session.realms().getRealm(event.getRealmId());
-        boolean rememberMe = event.getDetails() != null && "true".equals(event.getDetails().get(Details.REMEMBER_ME));
+        boolean rememberMe = "true".equals(detail(event, Details.REMEMBER_ME));
         long maxLifespan = SessionExpirationUtils.calculateUserSessionMaxLifespanTimestamp(false, rememberMe,
                 event.getTime(), realm);
         SignIn signIn = new SignIn(event.getRealmId(), event.getUserId(), event.getSessionId(), event.getClientId(),
@@ -68,7 +104,7 @@ final class SessionEventListener implements EventListenerProvider {
     }
 
     private void logout(Event event) {
-        boolean revokedByUs = event.getDetails() != null && event.getDetails().containsKey(SessionRevoker.END_REASON_DETAIL);
+        boolean revokedByUs = detail(event, SessionRevoker.END_REASON_DETAIL) != null;
         if (!revokedByUs) {
             AfterCommit.run(session, s -> recorder.logout(s, event.getRealmId(), event.getSessionId(), event.getTime()));
         }
@@ -100,6 +136,7 @@ final class SessionEventListener implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        new AdminEvents(session, recorder).on(event);
     }
 
     @Override

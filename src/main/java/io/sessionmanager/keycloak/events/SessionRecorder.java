@@ -3,7 +3,7 @@ package io.sessionmanager.keycloak.events;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
-import io.sessionmanager.keycloak.reconcile.KeycloakSessionRecords;
+import io.sessionmanager.keycloak.sessions.KeycloakSessionRecords;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
@@ -63,13 +63,17 @@ final class SessionRecorder {
 
     /** A logout ends the record unless the offline session with the same id lives on. */
     void logout(KeycloakSession s, String realmId, String keycloakSessionId, long at) {
+        ended(s, realmId, keycloakSessionId, EndReason.LOGGED_OUT, at);
+    }
+
+    /** Keycloak ended a session by itself; the record follows once neither twin is left. */
+    void ended(KeycloakSession s, String realmId, String keycloakSessionId, EndReason reason, long at) {
         RealmModel realm = s.realms().getRealm(realmId);
-        if (s.sessions().getUserSession(realm, keycloakSessionId) != null
+        if (realm == null || s.sessions().getUserSession(realm, keycloakSessionId) != null
                 || s.sessions().getOfflineUserSession(realm, keycloakSessionId) != null) {
             return;
         }
-        SessionStore.of(s).findByKeycloakSessionId(keycloakSessionId)
-                .ifPresent(record -> record.end(EndReason.LOGGED_OUT, at));
+        SessionStore.of(s).findByKeycloakSessionId(keycloakSessionId).ifPresent(record -> record.end(reason, at));
     }
 
     private static void touch(SessionRecord record, String clientId, String ipAddress, long at) {

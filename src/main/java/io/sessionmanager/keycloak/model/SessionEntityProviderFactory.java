@@ -5,6 +5,8 @@ import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 
 public class SessionEntityProviderFactory implements JpaEntityProviderFactory {
 
@@ -22,8 +24,17 @@ public class SessionEntityProviderFactory implements JpaEntityProviderFactory {
     public void init(Config.Scope config) {
     }
 
+    /** Records go with their realm or user, in the transaction that removes them. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof RealmModel.RealmRemovedEvent removed) {
+                SessionStore.of(removed.getKeycloakSession()).deleteRealm(removed.getRealm().getId());
+            } else if (event instanceof UserModel.UserRemovedEvent removed) {
+                SessionStore.of(removed.getKeycloakSession())
+                        .deleteUser(removed.getRealm().getId(), removed.getUser().getId());
+            }
+        });
     }
 
     @Override

@@ -121,6 +121,16 @@ public class SessionRecord {
         return true;
     }
 
+    /**
+     * Undoes an ending that Keycloak contradicts: it still holds the session, so the session is
+     * live and must be listed (and can be revoked again).
+     */
+    public void reactivate() {
+        status = SessionStatus.ACTIVE;
+        endReason = null;
+        endedAt = null;
+    }
+
     /** Client ids in the order they were first used. */
     public Set<String> clientIds() {
         Set<String> ids = new LinkedHashSet<>();

@@ -67,6 +67,55 @@ public final class SessionStore {
                 .getResultList();
     }
 
+    /**
+     * Active records of a realm unused since {@code inactiveBefore} or past {@code expiredBefore}:
+     * candidates for the cleanup, in id order after {@code afterId} so a run never loops.
+     */
+    public List<SessionRecord> findStale(String realmId, long inactiveBefore, long expiredBefore, String afterId,
+                                         int limit) {
+        return em.createQuery("select r from SessionRecord r where r.realmId = :realmId and r.status = :status"
+                        + " and (r.lastActive < :inactiveBefore or r.expiresAt < :expiredBefore) and r.id > :afterId"
+                        + " order by r.id", SessionRecord.class)
+                .setParameter("realmId", realmId)
+                .setParameter("status", SessionStatus.ACTIVE)
+                .setParameter("inactiveBefore", inactiveBefore)
+                .setParameter("expiredBefore", expiredBefore)
+                .setParameter("afterId", afterId)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    /** Deletes up to {@code limit} records of a realm that ended before {@code endedBefore}; returns how many. */
+    public int deleteEnded(String realmId, long endedBefore, int limit) {
+        List<String> ids = em.createQuery("select r.id from SessionRecord r where r.realmId = :realmId"
+                        + " and r.endedAt < :endedBefore", String.class)
+                .setParameter("realmId", realmId)
+                .setParameter("endedBefore", endedBefore)
+                .setMaxResults(limit)
+                .getResultList();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        // The condition is repeated so that a record reactivated meanwhile is not deleted.
+        return em.createQuery("delete from SessionRecord r where r.id in :ids and r.endedAt < :endedBefore")
+                .setParameter("ids", ids)
+                .setParameter("endedBefore", endedBefore)
+                .executeUpdate();
+    }
+
+    public void deleteRealm(String realmId) {
+        em.createQuery("delete from SessionRecord r where r.realmId = :realmId")
+                .setParameter("realmId", realmId)
+                .executeUpdate();
+    }
+
+    public void deleteUser(String realmId, String userId) {
+        em.createQuery("delete from SessionRecord r where r.realmId = :realmId and r.userId = :userId")
+                .setParameter("realmId", realmId)
+                .setParameter("userId", userId)
+                .executeUpdate();
+    }
+
     /** One of the user's sessions by its public id; empty for anyone else's, so ids reveal nothing. */
     public Optional<SessionRecord> findForUser(String realmId, String userId, String id) {
         return Optional.ofNullable(em.find(SessionRecord.class, id))

@@ -4,8 +4,4 @@ import org.keycloak.models.UserModel;
 
 /** The authenticated user behind a request and the Keycloak session its token belongs to. */
 record Caller(UserModel user, String sessionId) {
-
-    boolean isCurrent(String keycloakSessionId) {
-        return sessionId.equals(keycloakSessionId);
-    }
 }

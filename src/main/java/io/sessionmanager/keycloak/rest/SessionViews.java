@@ -3,8 +3,8 @@ package io.sessionmanager.keycloak.rest;
 import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.device.DeviceInfo;
 import io.sessionmanager.keycloak.model.SessionRecord;
-import io.sessionmanager.keycloak.reconcile.LiveSession;
-import io.sessionmanager.keycloak.reconcile.SessionDeadlines;
+import io.sessionmanager.keycloak.sessions.LiveSession;
+import io.sessionmanager.keycloak.sessions.SessionDeadlines;
 import org.keycloak.models.RealmModel;
 
 import java.time.Instant;
@@ -18,18 +18,19 @@ final class SessionViews {
 
     private final RealmModel realm;
     private final SessionPolicy policy;
-    private final Caller caller;
+    private final String currentSessionId;
 
-    SessionViews(RealmModel realm, SessionPolicy policy, Caller caller) {
+    /** @param currentSessionId the Keycloak session of the caller, or null when no session is the caller's */
+    SessionViews(RealmModel realm, SessionPolicy policy, String currentSessionId) {
         this.realm = realm;
         this.policy = policy;
-        this.caller = caller;
+        this.currentSessionId = currentSessionId;
     }
 
     /** The caller's current session first, then the most recently active. */
     List<SessionView> active(List<LiveSession> sessions) {
         return sessions.stream()
-                .sorted(Comparator.comparing((LiveSession s) -> !caller.isCurrent(s.record().getKeycloakSessionId()))
+                .sorted(Comparator.comparing((LiveSession s) -> !isCurrent(s.record()))
                         .thenComparing(LiveSession::lastActive, Comparator.reverseOrder())
                         .thenComparing(s -> s.record().getId()))
                 .map(this::active)
@@ -53,7 +54,7 @@ final class SessionViews {
         DeviceInfo device = record.getDeviceInfo();
         return new SessionView(
                 record.getId(),
-                caller.isCurrent(record.getKeycloakSessionId()),
+                isCurrent(record),
                 type,
                 record.getStatus().name(),
                 device.summary(),
@@ -69,6 +70,10 @@ final class SessionViews {
                 time(expiresAt),
                 time(record.getEndedAt()),
                 record.getEndReason() == null ? null : record.getEndReason().name());
+    }
+
+    private boolean isCurrent(SessionRecord record) {
+        return record.getKeycloakSessionId().equals(currentSessionId);
     }
 
     private static String time(Long epochMillis) {

@@ -1,11 +1,9 @@
 package io.sessionmanager.keycloak.rest;
 
-import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
-import io.sessionmanager.keycloak.reconcile.LiveSession;
-import io.sessionmanager.keycloak.reconcile.SessionReconciler;
+import io.sessionmanager.keycloak.sessions.UserSessions;
 import io.sessionmanager.keycloak.rest.CallerAuthenticator.Access;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import jakarta.ws.rs.DELETE;
@@ -23,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.services.cors.Cors;
 
 import java.util.List;
@@ -55,8 +54,8 @@ public final class SessionsResource {
     public Response list(@QueryParam("first") String first, @QueryParam("max") String max) {
         return respond(Access.READ, caller -> {
             Page page = Page.parse(first, max);
-            List<LiveSession> live = new SessionReconciler(session).activeSessions(caller.user());
-            return ok(page.of(views(caller).active(live)));
+            UserSessions sessions = new UserSessions(session, realm);
+            return ok(page.of(views(sessions, caller).active(sessions.active(caller.user()))));
         });
     }
 
@@ -66,9 +65,10 @@ public final class SessionsResource {
     public Response history(@QueryParam("first") String first, @QueryParam("max") String max) {
         return respond(Access.READ, caller -> {
             Page page = Page.parse(first, max);
-            new SessionReconciler(session).activeSessions(caller.user());
+            UserSessions sessions = new UserSessions(session, realm);
+            sessions.active(caller.user());
             List<SessionRecord> ended = store().findEnded(realm.getId(), caller.user().getId(), page.first(), page.max());
-            SessionViews views = views(caller);
+            SessionViews views = views(sessions, caller);
             return ok(ended.stream().map(views::ended).toList());
         });
     }
@@ -78,8 +78,9 @@ public final class SessionsResource {
     @Path("{id}")
     public Response get(@PathParam("id") String id) {
         return respond(Access.READ, caller -> {
-            SessionViews views = views(caller);
-            return new SessionReconciler(session).activeSessions(caller.user()).stream()
+            UserSessions sessions = new UserSessions(session, realm);
+            SessionViews views = views(sessions, caller);
+            return sessions.active(caller.user()).stream()
                     .filter(live -> live.record().getId().equals(id))
                     .findFirst()
                     .map(views::active)
@@ -95,7 +96,7 @@ public final class SessionsResource {
     public Response revoke(@PathParam("id") String id) {
         return respond(Access.MANAGE, caller -> {
             SessionRecord record = find(caller, id).orElseThrow(SessionsResource::noSuchSession);
-            new SessionRevoker(session).revoke(record, EndReason.USER_REVOKED);
+            SessionRevoker.inRequest(session, realm).revoke(record, EndReason.USER_REVOKED);
             return Response.noContent().cacheControl(NO_STORE).build();
         });
     }
@@ -105,13 +106,8 @@ public final class SessionsResource {
     public Response revokeAll(@QueryParam("keepCurrent") String keepCurrent) {
         return respond(Access.MANAGE, caller -> {
             boolean keep = parseBoolean("keepCurrent", keepCurrent);
-            // Collected before revoking: each revocation removes Keycloak sessions the stream would read.
-            List<LiveSession> live = new SessionReconciler(session).activeSessions(caller.user());
-            SessionRevoker revoker = new SessionRevoker(session);
-            long revoked = live.stream()
-                    .filter(s -> !(keep && caller.isCurrent(s.record().getKeycloakSessionId())))
-                    .filter(s -> revoker.revoke(s.record(), EndReason.LOGOUT_EVERYWHERE))
-                    .count();
+            long revoked = new UserSessions(session, realm)
+                    .revokeAll(caller.user(), EndReason.LOGOUT_EVERYWHERE, keep ? caller.sessionId() : null);
             return ok(Map.of("revoked", revoked));
         });
     }
@@ -168,18 +164,23 @@ public final class SessionsResource {
     }
 
     private Optional<SessionRecord> find(Caller caller, String id) {
+        return findForUser(session, realm, caller.user(), id);
+    }
+
+    /** A user's record by public id; anything that is not a well-formed id names no session. */
+    static Optional<SessionRecord> findForUser(KeycloakSession session, RealmModel realm, UserModel user, String id) {
         if (id == null || !ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        return store().findForUser(realm.getId(), caller.user().getId(), id);
+        return SessionStore.of(session).findForUser(realm.getId(), user.getId(), id);
     }
 
     private SessionStore store() {
         return SessionStore.of(session);
     }
 
-    private SessionViews views(Caller caller) {
-        return new SessionViews(realm, SessionPolicy.DEFAULT, caller);
+    private SessionViews views(UserSessions sessions, Caller caller) {
+        return new SessionViews(realm, sessions.policy(), caller.sessionId());
     }
 
     private static boolean parseBoolean(String name, String value) {

@@ -7,6 +7,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -14,11 +15,14 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
- * The one way a session is ended, whoever asks: Keycloak's back-channel logout of the online
- * session and of the offline session with the same id (clients are notified, refresh and
- * introspection fail from the commit on), the record marked with its end, and a {@code LOGOUT}
- * event with an {@value #END_REASON_DETAIL} detail for auditing.
- * Must run inside an HTTP request, as back-channel logout needs its URI and headers.
+ * The one way a session is ended, whoever asks: the online Keycloak session and the offline one
+ * with the same id are removed (from the commit on, refresh and introspection fail), the record
+ * is marked with its end, and a {@code LOGOUT} event with an {@value #END_REASON_DETAIL} detail
+ * is recorded for auditing.
+ * <p>
+ * Within an HTTP request the removal is Keycloak's back-channel logout, which also notifies the
+ * clients. A background job has no request to do that from; like Keycloak's own expiry job it
+ * removes the sessions directly.
  */
 public final class SessionRevoker {
 
@@ -29,10 +33,26 @@ public final class SessionRevoker {
 
     private final KeycloakSession session;
     private final RealmModel realm;
+    private final boolean inRequest;
 
-    public SessionRevoker(KeycloakSession session) {
+    private SessionRevoker(KeycloakSession session, RealmModel realm, boolean inRequest) {
         this.session = session;
-        this.realm = session.getContext().getRealm();
+        this.realm = realm;
+        this.inRequest = inRequest;
+    }
+
+    /** For revocations an HTTP request asked for, directly or through an event it caused. */
+    public static SessionRevoker inRequest(KeycloakSession session, RealmModel realm) {
+        return new SessionRevoker(session, realm, true);
+    }
+
+    /**
+     * For work outside any request (the scheduled cleanup, after-commit jobs), in a session of its
+     * own: binds the realm to that session, as Keycloak's session store requires.
+     */
+    public static SessionRevoker inBackground(KeycloakSession session, RealmModel realm) {
+        session.getContext().setRealm(realm);
+        return new SessionRevoker(session, realm, false);
     }
 
     /** Revokes an active session; returns false, changing nothing, when it had already ended. */
@@ -40,43 +60,44 @@ public final class SessionRevoker {
         if (!record.isActive()) {
             return false;
         }
-        endKeycloakSessions(record);
+        String id = record.getKeycloakSessionId();
+        end(session.sessions().getUserSession(realm, id), record);
+        // Looked up only now: Keycloak's logout of an offline session also removes its online twin.
+        end(session.sessions().getOfflineUserSession(realm, id), record);
         record.end(reason, Time.currentTimeMillis());
         audit(record, reason);
         return true;
     }
 
-    /**
-     * Ends whatever Keycloak still holds for a record, without touching the record. Used when a
-     * session Keycloak still has belongs to a record that already ended.
-     */
-    public void endKeycloakSessions(SessionRecord record) {
-        String id = record.getKeycloakSessionId();
-        logout(session.sessions().getUserSession(realm, id), record);
-        // Looked up only now: Keycloak's logout of an offline session also removes its online twin.
-        logout(session.sessions().getOfflineUserSession(realm, id), record);
-    }
-
-    private void logout(UserSessionModel userSession, SessionRecord record) {
+    private void end(UserSessionModel userSession, SessionRecord record) {
         if (userSession == null) {
             return;
         }
         UserModel owner = userSession.getUser();
         if (owner == null || !owner.getId().equals(record.getUserId())) {
-            LOG.warnf("Session %s does not belong to the user of its record; not ending it", record.getId());
+            LOG.warnf("Session of record %s does not belong to the record's user; not ending it", record.getId());
             return;
         }
-        AuthenticationManager.backchannelLogout(session, userSession, true);
+        if (inRequest) {
+            KeycloakContext context = session.getContext();
+            AuthenticationManager.backchannelLogout(session, realm, userSession, context.getUri(),
+                    context.getConnection(), context.getRequestHeaders(), true);
+        } else if (userSession.isOffline()) {
+            session.sessions().removeOfflineUserSession(realm, userSession);
+        } else {
+            session.sessions().removeUserSession(realm, userSession);
+        }
     }
 
     private void audit(SessionRecord record, EndReason reason) {
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
+        EventBuilder event = (inRequest ? new EventBuilder(realm, session, session.getContext().getConnection())
+                : new EventBuilder(realm, session))
                 .event(EventType.LOGOUT)
                 .user(record.getUserId())
                 .session(record.getKeycloakSessionId())
                 .detail(END_REASON_DETAIL, reason.name());
-        ClientModel caller = session.getContext().getClient();
-        if (caller != null) {
+        ClientModel caller = inRequest ? session.getContext().getClient() : null;
+        if (caller != null && caller.getRealm().getId().equals(realm.getId())) {
             event.client(caller);
         }
         event.success();

@@ -14,8 +14,9 @@ public final class KeycloakExtension implements ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
 
-    /** Activity is written once a second rather than once a minute, so tests can observe it. */
-    private static final List<String> OPTIONS = List.of("--spi-events-listener--session-manager--activity-interval=1");
+    /** Activity is written once a second rather than once a minute, so tests can observe it; events are logged. */
+    private static final List<String> OPTIONS = List.of("--spi-events-listener--session-manager--activity-interval=1",
+            "--log-level=INFO,org.keycloak.events:DEBUG");
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {

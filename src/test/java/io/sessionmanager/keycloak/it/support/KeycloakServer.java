@@ -32,22 +32,30 @@ public final class KeycloakServer implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final String baseUrl;
+    private final Database database;
     private final Thread shutdownHook;
 
-    private KeycloakServer(Process process, Path log, String baseUrl) {
+    private KeycloakServer(Process process, Path log, String baseUrl, Database database) {
         this.process = process;
         this.log = log;
         this.baseUrl = baseUrl;
+        this.database = database;
         this.shutdownHook = new Thread(this::stop, "stop-keycloak");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Starts {@code kc.sh start-dev} on the embedded H2 database, with extra server options. */
+    /**
+     * Starts {@code kc.sh start-dev} on the embedded H2 database, with extra server options. The
+     * database runs in H2's mixed mode so that tests can read and seed the extension's table
+     * while the server runs.
+     */
     public static KeycloakServer start(String name, List<String> options) {
         Path home = prepareHome(name);
         int port = freePort();
+        Database database = Database.h2(home.resolve("data/h2/keycloakdb"));
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-port=" + port, "--http-management-port=" + freePort()));
+        command.addAll(database.serverOptions());
         command.addAll(options);
         Path log = home.resolve("keycloak.log");
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -57,7 +65,7 @@ public final class KeycloakServer implements AutoCloseable {
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         Jdk.preferred().ifPresent(javaHome -> builder.environment().put("JAVA_HOME", javaHome.toString()));
         try {
-            KeycloakServer server = new KeycloakServer(builder.start(), log, "http://localhost:" + port);
+            KeycloakServer server = new KeycloakServer(builder.start(), log, "http://localhost:" + port, database);
             server.awaitReady();
             return server;
         } catch (IOException e) {
@@ -75,6 +83,10 @@ public final class KeycloakServer implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    public Database database() {
+        return database;
     }
 
     @Override

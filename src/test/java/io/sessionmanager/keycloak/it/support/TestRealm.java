@@ -2,15 +2,11 @@ package io.sessionmanager.keycloak.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A realm made for one test class through the admin API: the session-manager listener on, events
@@ -25,8 +21,6 @@ public final class TestRealm {
     public static final String PASSWORD = "correct-horse-battery";
     public static final String REDIRECT_URI = "http://localhost/callback";
 
-    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
-
     private final KeycloakServer server;
     private final Admin admin;
     private final String name;
@@ -38,14 +32,21 @@ public final class TestRealm {
     }
 
     public static TestRealm create(KeycloakServer server, String name) {
+        return create(server, name, Map.of());
+    }
+
+    /** A realm with more realm settings, as in a realm representation. */
+    public static TestRealm create(KeycloakServer server, String name, Map<String, Object> settings) {
         TestRealm realm = new TestRealm(server, name);
-        realm.admin.mustPost("", Map.of(
+        Map<String, Object> representation = new HashMap<>(Map.of(
                 "realm", name,
                 "enabled", true,
                 "eventsEnabled", true,
                 "eventsListeners", List.of("jboss-logging", "session-manager"),
                 "passwordPolicy", "hashAlgorithm(pbkdf2-sha256) and hashIterations(1)",
                 "clients", List.of(app(), resourceServer())));
+        representation.putAll(settings);
+        realm.admin.mustPost("", representation);
         return realm;
     }
 
@@ -85,6 +86,16 @@ public final class TestRealm {
 
     public KeycloakServer server() {
         return server;
+    }
+
+    /** The realm's internal id, as stored in the extension's table. */
+    public String id() {
+        return admin.mustGet("/" + name).json().path("id").asText();
+    }
+
+    /** Path of the extension's admin API for this realm, relative to {@code /admin/realms}. */
+    public String adminApi() {
+        return "/" + name + "/session-manager";
     }
 
     public String url() {
@@ -130,6 +141,26 @@ public final class TestRealm {
         }
     }
 
+    /** Grants roles of the realm's {@code realm-management} client, making the user an admin of this realm. */
+    public void grantRealmManagementRoles(String userId, String... roles) {
+        String realmPath = "/" + name;
+        String clientId = admin.mustGet(realmPath + "/clients?clientId=realm-management").json().get(0).path("id").asText();
+        List<JsonNode> reps = new ArrayList<>();
+        for (String role : roles) {
+            reps.add(admin.mustGet(realmPath + "/clients/" + clientId + "/roles/" + role).json());
+        }
+        admin.mustPost(realmPath + "/users/" + userId + "/role-mappings/clients/" + clientId, reps);
+    }
+
+    /** An admin-API token of one of this realm's users, through the realm's own {@code admin-cli}. */
+    public String adminCliToken(String username) {
+        Http.Reply reply = Http.send(Http.request(tokenUrl())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(Http.form(Map.of("grant_type", "password", "client_id", "admin-cli",
+                        "username", username, "password", PASSWORD))).build());
+        return reply.json().path("access_token").asText();
+    }
+
     public Tokens login(String username) {
         return login(username, "openid", Map.of());
     }
@@ -140,7 +171,11 @@ public final class TestRealm {
 
     /** A password-grant sign-in through {@value #APP}, with extra request headers. */
     public Tokens login(String username, String scope, Map<String, String> headers) {
-        Http.Reply reply = passwordGrant(username, PASSWORD, scope, headers);
+        return login(username, PASSWORD, scope, headers);
+    }
+
+    public Tokens login(String username, String password, String scope, Map<String, String> headers) {
+        Http.Reply reply = passwordGrant(username, password, scope, headers);
         if (reply.status() != 200) {
             throw new AssertionError("login failed: " + reply.status() + " " + reply.body());
         }
@@ -167,38 +202,14 @@ public final class TestRealm {
                 "username", username, "password", password, "scope", scope))).build());
     }
 
-    /**
-     * A sign-in through Keycloak's login page, as a browser does it: the authorization request,
-     * the login form, and the code exchange. Each call is a new device (a new cookie jar).
-     */
+    /** A new device with a browser: its own cookie jar and user agent. */
+    public Browser browser(String userAgent) {
+        return new Browser(this, userAgent);
+    }
+
+    /** A sign-in through Keycloak's login page from a new device. */
     public Tokens browserLogin(String username, String userAgent) {
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieJar())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        String authUrl = url() + "/protocol/openid-connect/auth?client_id=" + APP + "&response_type=code&scope=openid"
-                + "&redirect_uri=" + Http.encode(REDIRECT_URI);
-        Http.Reply page = Http.send(browser, Http.request(authUrl).header("User-Agent", userAgent).GET().build());
-        Matcher action = FORM_ACTION.matcher(page.body());
-        if (!action.find()) {
-            throw new AssertionError("No login form: " + page.status() + " " + page.body());
-        }
-        Http.Reply submitted = Http.send(browser, Http.request(action.group(1).replace("&amp;", "&"))
-                .header("User-Agent", userAgent)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(Http.form(Map.of("username", username, "password", PASSWORD))).build());
-        String location = submitted.header("Location");
-        if (submitted.status() != 302 || location == null || !location.startsWith(REDIRECT_URI)) {
-            throw new AssertionError("Login did not redirect back: " + submitted.status() + " " + submitted.body());
-        }
-        String code = query(location).get("code");
-        Http.Reply tokens = Http.send(browser, Http.request(tokenUrl())
-                .header("User-Agent", userAgent)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(Http.form(Map.of("grant_type", "authorization_code", "client_id", APP, "code", code,
-                        "redirect_uri", REDIRECT_URI))).build());
-        if (tokens.status() != 200) {
-            throw new AssertionError("code exchange failed: " + tokens.status() + " " + tokens.body());
-        }
-        return Tokens.of(tokens.json());
+        return browser(userAgent).login(username, PASSWORD);
     }
 
     public Http.Reply refresh(String refreshToken) {
@@ -244,16 +255,5 @@ public final class TestRealm {
 
     private String tokenUrl() {
         return url() + "/protocol/openid-connect/token";
-    }
-
-    private static Map<String, String> query(String url) {
-        Map<String, String> params = new HashMap<>();
-        String query = URI.create(url).getRawQuery();
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            params.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1),
-                    java.nio.charset.StandardCharsets.UTF_8));
-        }
-        return params;
     }
 }

@@ -1,4 +1,4 @@
-package io.sessionmanager.keycloak.reconcile;
+package io.sessionmanager.keycloak.sessions;
 
 import io.sessionmanager.keycloak.device.DeviceInfo;
 import io.sessionmanager.keycloak.model.SessionRecord;

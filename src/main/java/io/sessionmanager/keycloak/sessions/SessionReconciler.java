@@ -1,4 +1,4 @@
-package io.sessionmanager.keycloak.reconcile;
+package io.sessionmanager.keycloak.sessions;
 
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
@@ -14,6 +14,7 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.SessionExpirationUtils;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,9 +37,9 @@ public final class SessionReconciler {
     private final RealmModel realm;
     private final SessionStore store;
 
-    public SessionReconciler(KeycloakSession session) {
+    public SessionReconciler(KeycloakSession session, RealmModel realm) {
         this.session = session;
-        this.realm = session.getContext().getRealm();
+        this.realm = realm;
         this.store = SessionStore.of(session);
     }
 
@@ -65,6 +66,26 @@ public final class SessionReconciler {
         return live;
     }
 
+    /**
+     * Settles one active record the way a list would, for the cleanup job: ended when Keycloak no
+     * longer holds its session or it sat unused for {@code maxInactivity}; otherwise its activity
+     * and hard end are brought up to date from Keycloak. Returns whether it ended.
+     */
+    public boolean settle(SessionRecord record, SessionRevoker revoker, Duration maxInactivity, long now) {
+        String id = record.getKeycloakSessionId();
+        LiveSession live = new LiveSession(record, session.sessions().getUserSession(realm, id),
+                session.sessions().getOfflineUserSession(realm, id));
+        if (live.online() == null && live.offline() == null) {
+            return record.end(endedByKeycloak(record, now), now);
+        }
+        if (live.isInactive(maxInactivity, now)) {
+            return revoker.revoke(record, EndReason.INACTIVITY);
+        }
+        record.setLastActive(live.lastActive());
+        record.setExpiresAt(live.maxLifespanDeadline(realm));
+        return false;
+    }
+
     /** Brings the stored type and clients up to date; writes only when they changed. */
     private LiveSession refreshed(LiveSession live) {
         SessionRecord record = live.record();
@@ -81,17 +102,16 @@ public final class SessionReconciler {
         Map<String, SessionRecord> ended = store.findByKeycloakSessionIds(ids).stream()
                 .collect(Collectors.toMap(SessionRecord::getKeycloakSessionId, Function.identity()));
         List<LiveSession> live = new ArrayList<>();
-        SessionRevoker revoker = new SessionRevoker(session);
         for (String id : ids) {
             SessionRecord record = ended.get(id);
             if (record != null) {
-                // An ended record is final: what Keycloak still holds of it must not live on.
-                LOG.warnf("Ending Keycloak session of already ended record %s", record.getId());
-                revoker.endKeycloakSessions(record);
-                continue;
+                LOG.warnf("Record %s ended as %s but Keycloak still holds its session; listing it again",
+                        record.getId(), record.getStatus());
+                record.reactivate();
+            } else {
+                record = insert(KeycloakSessionRecords.from(realm, online.get(id), offline.get(id)));
             }
-            SessionRecord inserted = insert(KeycloakSessionRecords.from(realm, online.get(id), offline.get(id)));
-            live.add(refreshed(new LiveSession(inserted, online.get(id), offline.get(id))));
+            live.add(refreshed(new LiveSession(record, online.get(id), offline.get(id))));
         }
         return live;
     }

@@ -1,4 +1,4 @@
-package io.sessionmanager.keycloak.reconcile;
+package io.sessionmanager.keycloak.sessions;
 
 import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.model.SessionRecord;
@@ -8,6 +8,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.SessionExpirationUtils;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -28,6 +29,11 @@ public record LiveSession(SessionRecord record, UserSessionModel online, UserSes
         return keycloakSessions()
                 .mapToLong(s -> s.getLastSessionRefresh() * 1000L)
                 .reduce(record.getLastActive(), Math::max);
+    }
+
+    /** Unused for {@code maxInactivity} or longer, however long Keycloak itself would keep it. */
+    public boolean isInactive(Duration maxInactivity, long now) {
+        return lastActive() + maxInactivity.toMillis() <= now;
     }
 
     /** Clients recorded so far plus those Keycloak holds a client session for right now. */

@@ -1,4 +1,4 @@
-package io.sessionmanager.keycloak.reconcile;
+package io.sessionmanager.keycloak.sessions;
 
 import org.junit.jupiter.api.Test;
 

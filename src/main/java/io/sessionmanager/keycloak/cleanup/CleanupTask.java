@@ -1,0 +1,38 @@
+package io.sessionmanager.keycloak.cleanup;
+
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.timer.ScheduledTask;
+
+import java.util.List;
+
+/**
+ * The scheduled cleanup of every realm. Run by Keycloak's {@code ClusterAwareScheduledTaskRunner},
+ * which lets one node at a time run it; its class name is that lock's key.
+ */
+public final class CleanupTask implements ScheduledTask {
+
+    public static final String NAME = "session-manager-cleanup";
+
+    private static final Logger LOG = Logger.getLogger(CleanupTask.class);
+
+    private final int batchSize;
+
+    public CleanupTask(int batchSize) {
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public void run(KeycloakSession session) {
+        List<String> realmIds = session.realms().getRealmsStream().map(RealmModel::getId).toList();
+        SessionCleanup cleanup = new SessionCleanup(session.getKeycloakSessionFactory(), batchSize);
+        CleanupResult total = realmIds.stream().map(cleanup::clean).reduce(CleanupResult.NONE, CleanupResult::plus);
+        LOG.infof("Session cleanup ended %d and deleted %d session records", total.ended(), total.deleted());
+    }
+
+    @Override
+    public String getTaskName() {
+        return NAME;
+    }
+}

@@ -1,0 +1,86 @@
+package io.sessionmanager.keycloak.cleanup;
+
+import io.sessionmanager.keycloak.config.SessionManagerConfig;
+import io.sessionmanager.keycloak.config.SessionPolicy;
+import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import io.sessionmanager.keycloak.sessions.SessionReconciler;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import java.util.List;
+
+/**
+ * Cleans one realm's records: ends active records that sat unused past the realm's
+ * {@code maxInactivity}, passed their hard end or lost their Keycloak session, then deletes
+ * records ended longer ago than {@code historyRetention}.
+ * <p>
+ * Works in batches, each in a short transaction of its own, so sign-ins go on meanwhile; and it
+ * is idempotent: it only ends what is active and only deletes what is past retention, so two
+ * nodes running it at once do no harm.
+ */
+public final class SessionCleanup {
+
+    private final KeycloakSessionFactory factory;
+    private final int batchSize;
+
+    public SessionCleanup(KeycloakSessionFactory factory, int batchSize) {
+        this.factory = factory;
+        this.batchSize = batchSize;
+    }
+
+    public CleanupResult clean(String realmId) {
+        long now = Time.currentTimeMillis();
+        return new CleanupResult(endStale(realmId, now), deleteExpiredHistory(realmId, now));
+    }
+
+    private long endStale(String realmId, long now) {
+        long ended = 0;
+        String afterId = "";
+        while (true) {
+            Batch batch = inTransaction(realmId, now, afterId);
+            ended += batch.ended();
+            if (batch.size() < batchSize) {
+                return ended;
+            }
+            afterId = batch.lastId();
+        }
+    }
+
+    private Batch inTransaction(String realmId, long now, String afterId) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+            RealmModel realm = s.realms().getRealm(realmId);
+            SessionPolicy policy = s.getProvider(SessionManagerConfig.class).policy(realm);
+            List<SessionRecord> stale = SessionStore.of(s).findStale(realmId,
+                    now - policy.maxInactivity().toMillis(), now, afterId, batchSize);
+            SessionReconciler reconciler = new SessionReconciler(s, realm);
+            SessionRevoker revoker = SessionRevoker.inBackground(s, realm);
+            long ended = stale.stream()
+                    .filter(record -> reconciler.settle(record, revoker, policy.maxInactivity(), now))
+                    .count();
+            String lastId = stale.isEmpty() ? afterId : stale.get(stale.size() - 1).getId();
+            return new Batch(stale.size(), ended, lastId);
+        });
+    }
+
+    private long deleteExpiredHistory(String realmId, long now) {
+        long deleted = 0;
+        while (true) {
+            int batch = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+                RealmModel realm = s.realms().getRealm(realmId);
+                SessionPolicy policy = s.getProvider(SessionManagerConfig.class).policy(realm);
+                return SessionStore.of(s).deleteEnded(realmId, now - policy.historyRetention().toMillis(), batchSize);
+            });
+            deleted += batch;
+            if (batch < batchSize) {
+                return deleted;
+            }
+        }
+    }
+
+    private record Batch(int size, long ended, String lastId) {
+    }
+}

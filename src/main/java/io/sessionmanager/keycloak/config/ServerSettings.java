@@ -1,0 +1,47 @@
+package io.sessionmanager.keycloak.config;
+
+import org.keycloak.Config;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The extension's server options, read once at start-up
+ * ({@code --spi-session-manager--default--<option>}): the policy of realms that set none, and how
+ * often and in what batches the cleanup runs.
+ */
+public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterval, int cleanupBatchSize) {
+
+    public static final String MAX_INACTIVITY = "max-inactivity";
+    public static final String HISTORY_RETENTION = "history-retention";
+    public static final String REVOKE_ON_PASSWORD_CHANGE = "revoke-on-password-change";
+    public static final String NOTIFY_NEW_DEVICE = "notify-new-device";
+    public static final String CLEANUP_INTERVAL = "cleanup-interval";
+    public static final String CLEANUP_BATCH_SIZE = "cleanup-batch-size";
+
+    public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofHours(24);
+    public static final int DEFAULT_CLEANUP_BATCH_SIZE = 1000;
+
+    public ServerSettings {
+        if (cleanupInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(CLEANUP_INTERVAL + " must be at least PT1S");
+        }
+        if (cleanupBatchSize < 1 || cleanupBatchSize > 100_000) {
+            throw new IllegalArgumentException(CLEANUP_BATCH_SIZE + " must be between 1 and 100000");
+        }
+    }
+
+    static ServerSettings from(Config.Scope config) {
+        SessionPolicy defaults = SessionPolicy.DEFAULT;
+        SessionPolicy policy = defaults.with(Map.of(
+                SessionPolicy.MAX_INACTIVITY, config.get(MAX_INACTIVITY, SessionPolicy.format(defaults.maxInactivity())),
+                SessionPolicy.HISTORY_RETENTION, config.get(HISTORY_RETENTION,
+                        SessionPolicy.format(defaults.historyRetention())),
+                SessionPolicy.REVOKE_ON_PASSWORD_CHANGE, config.get(REVOKE_ON_PASSWORD_CHANGE,
+                        defaults.revokeOnPasswordChange().name()),
+                SessionPolicy.NOTIFY_NEW_DEVICE, config.getBoolean(NOTIFY_NEW_DEVICE, defaults.notifyNewDevice())));
+        return new ServerSettings(policy,
+                SessionPolicy.duration(CLEANUP_INTERVAL, config.get(CLEANUP_INTERVAL, DEFAULT_CLEANUP_INTERVAL.toString())),
+                config.getInt(CLEANUP_BATCH_SIZE, DEFAULT_CLEANUP_BATCH_SIZE));
+    }
+}

@@ -1,0 +1,44 @@
+package io.sessionmanager.keycloak.config;
+
+import io.sessionmanager.keycloak.cleanup.CleanupScheduler;
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderFactory;
+
+/** Reads the server options once and starts the scheduled cleanup they configure. */
+public class SessionManagerConfigFactory implements ProviderFactory<SessionManagerConfig> {
+
+    public static final String PROVIDER_ID = "default";
+
+    private ServerSettings settings;
+    private KeycloakSessionFactory sessionFactory;
+
+    @Override
+    public SessionManagerConfig create(KeycloakSession session) {
+        return new SessionManagerConfig(settings);
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        settings = ServerSettings.from(config);
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        sessionFactory = factory;
+        CleanupScheduler.scheduleAfterMigration(factory, settings.cleanupInterval(), settings.cleanupBatchSize());
+    }
+
+    @Override
+    public void close() {
+        if (sessionFactory != null) {
+            CleanupScheduler.cancel(sessionFactory);
+        }
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}

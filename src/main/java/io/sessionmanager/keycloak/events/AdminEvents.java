@@ -1,0 +1,66 @@
+package io.sessionmanager.keycloak.events;
+
+import io.sessionmanager.keycloak.model.EndReason;
+import io.sessionmanager.keycloak.sessions.SessionReconciler;
+import io.sessionmanager.keycloak.sessions.UserSessions;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * What Keycloak's own admin API does to users and sessions, told by its admin events:
+ * a password reset ends every session, a disabled user's sessions end, and sessions an admin
+ * signs out show as logged out at once. (Deleted users and realms are handled where their
+ * records are deleted, in the model.)
+ */
+final class AdminEvents {
+
+    private final KeycloakSession session;
+    private final SessionRecorder recorder;
+
+    AdminEvents(KeycloakSession session, SessionRecorder recorder) {
+        this.session = session;
+        this.recorder = recorder;
+    }
+
+    void on(AdminEvent event) {
+        String[] path = event.getResourcePath() == null ? new String[0] : event.getResourcePath().split("/");
+        if (event.getResourceType() == ResourceType.USER && path.length >= 2 && path[0].equals("users")) {
+            onUser(event, path[1], path.length == 3 ? path[2] : "");
+        } else if (event.getResourceType() == ResourceType.USER_SESSION && event.getOperationType() == OperationType.DELETE
+                && path.length == 2 && path[0].equals("sessions")) {
+            AfterCommit.run(session, s -> recorder.logout(s, event.getRealmId(), path[1], event.getTime()));
+        }
+    }
+
+    private void onUser(AdminEvent event, String userId, String action) {
+        OperationType operation = event.getOperationType();
+        if (operation == OperationType.ACTION && action.equals("reset-password")) {
+            PasswordChanges.changed(session, event.getRealmId(), userId, null);
+        } else if (operation == OperationType.UPDATE && action.isEmpty()) {
+            endIfDisabled(event.getRealmId(), userId);
+        } else if (operation == OperationType.ACTION && action.equals("logout")) {
+            AfterCommit.run(session, s -> reconcile(s, event.getRealmId(), userId));
+        }
+    }
+
+    private void endIfDisabled(String realmId, String userId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        UserModel user = session.users().getUserById(realm, userId);
+        if (user != null && !user.isEnabled()) {
+            new UserSessions(session, realm).revokeAll(user, EndReason.ADMIN_REVOKED, null);
+        }
+    }
+
+    /** Keycloak's "sign out" of a user ends its online sessions; their records follow. */
+    private static void reconcile(KeycloakSession s, String realmId, String userId) {
+        RealmModel realm = s.realms().getRealm(realmId);
+        UserModel user = s.users().getUserById(realm, userId);
+        if (user != null) {
+            new SessionReconciler(s, realm).activeSessions(user);
+        }
+    }
+}

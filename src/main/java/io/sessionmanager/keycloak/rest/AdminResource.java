@@ -1,0 +1,214 @@
+package io.sessionmanager.keycloak.rest;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.sessionmanager.keycloak.cleanup.CleanupResult;
+import io.sessionmanager.keycloak.cleanup.SessionCleanup;
+import io.sessionmanager.keycloak.config.SessionManagerConfig;
+import io.sessionmanager.keycloak.config.SessionPolicy;
+import io.sessionmanager.keycloak.model.EndReason;
+import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import io.sessionmanager.keycloak.sessions.UserSessions;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+import org.keycloak.util.JsonSerialization;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code /admin/realms/{realm}/session-manager}: any user's sessions for administrators, the
+ * realm's session policy, and running the cleanup now. Permissions are Keycloak's own:
+ * view-users / manage-users (or fine-grained user permissions), view-realm / manage-realm.
+ */
+@Produces(MediaType.APPLICATION_JSON)
+public final class AdminResource {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
+
+    AdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
+                  AdminEventBuilder adminEvent) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+        this.adminEvent = adminEvent;
+    }
+
+    /** A user's active sessions, online and offline, most recently active first. */
+    @GET
+    @Path("users/{userId}/sessions")
+    public Response userSessions(@PathParam("userId") String userId, @QueryParam("first") String first,
+                                 @QueryParam("max") String max) {
+        return respond(() -> {
+            UserModel user = viewableUser(userId);
+            Page page = Page.parse(first, max);
+            UserSessions sessions = new UserSessions(session, realm);
+            return Response.ok(page.of(views(sessions).active(sessions.active(user)))).build();
+        });
+    }
+
+    /** A user's ended sessions within retention, most recently ended first. */
+    @GET
+    @Path("users/{userId}/sessions/history")
+    public Response userHistory(@PathParam("userId") String userId, @QueryParam("first") String first,
+                                @QueryParam("max") String max) {
+        return respond(() -> {
+            UserModel user = viewableUser(userId);
+            Page page = Page.parse(first, max);
+            UserSessions sessions = new UserSessions(session, realm);
+            sessions.active(user);
+            List<SessionRecord> ended = SessionStore.of(session).findEnded(realm.getId(), user.getId(), page.first(),
+                    page.max());
+            SessionViews views = views(sessions);
+            return Response.ok(ended.stream().map(views::ended).toList()).build();
+        });
+    }
+
+    /** Revokes one of a user's sessions ({@code ADMIN_REVOKED}). */
+    @DELETE
+    @Path("users/{userId}/sessions/{id}")
+    public Response revoke(@PathParam("userId") String userId, @PathParam("id") String id) {
+        return respond(() -> {
+            UserModel user = manageableUser(userId);
+            SessionRecord record = SessionsResource.findForUser(session, realm, user, id)
+                    .orElseThrow(() -> ApiError.notFound("No such session"));
+            if (SessionRevoker.inRequest(session, realm).revoke(record, EndReason.ADMIN_REVOKED)) {
+                adminEvent.operation(OperationType.DELETE).resource(ResourceType.USER_SESSION)
+                        .resourcePath(session.getContext().getUri()).success();
+            }
+            return Response.noContent().build();
+        });
+    }
+
+    /** Revokes every active session of a user ({@code ADMIN_REVOKED}). */
+    @DELETE
+    @Path("users/{userId}/sessions")
+    public Response revokeAll(@PathParam("userId") String userId) {
+        return respond(() -> {
+            UserModel user = manageableUser(userId);
+            long revoked = new UserSessions(session, realm).revokeAll(user, EndReason.ADMIN_REVOKED, null);
+            adminEvent.operation(OperationType.DELETE).resource(ResourceType.USER_SESSION)
+                    .resourcePath(session.getContext().getUri()).success();
+            return Response.ok(Map.of("revoked", revoked)).build();
+        });
+    }
+
+    @GET
+    @Path("config")
+    public Response getConfig() {
+        return respond(() -> {
+            auth.realm().requireViewRealm();
+            return Response.ok(configProvider().policy(realm).toMap()).build();
+        });
+    }
+
+    /** Changes the listed fields of the realm's policy; any invalid field is a 400 and changes nothing. */
+    @PUT
+    @Path("config")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response updateConfig(String body) {
+        return respond(() -> {
+            auth.realm().requireManageRealm();
+            SessionPolicy updated;
+            try {
+                updated = configProvider().policy(realm).with(parseObject(body));
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest(e.getMessage());
+            }
+            configProvider().save(realm, updated);
+            adminEvent.operation(OperationType.UPDATE).resource(ResourceType.REALM)
+                    .resourcePath(session.getContext().getUri()).representation(updated.toMap()).success();
+            return Response.ok(updated.toMap()).build();
+        });
+    }
+
+    /** Runs this realm's cleanup now: {@code {"ended": n, "deleted": m}}. */
+    @POST
+    @Path("cleanup")
+    public Response cleanup() {
+        return respond(() -> {
+            auth.realm().requireManageRealm();
+            int batchSize = configProvider().settings().cleanupBatchSize();
+            CleanupResult result = new SessionCleanup(session.getKeycloakSessionFactory(), batchSize).clean(realm.getId());
+            adminEvent.operation(OperationType.ACTION).resource(ResourceType.REALM)
+                    .resourcePath(session.getContext().getUri()).success();
+            return Response.ok(Map.of("ended", result.ended(), "deleted", result.deleted())).build();
+        });
+    }
+
+    private Response respond(Supplier<Response> action) {
+        try {
+            return action.get();
+        } catch (ApiError e) {
+            return e.toResponse(realm.getName());
+        } catch (ForbiddenException | NotAuthorizedException e) {
+            return ApiError.forbidden("The admin token lacks the permission this request needs").toResponse(realm.getName());
+        }
+    }
+
+    private UserModel viewableUser(String userId) {
+        UserModel user = user(userId);
+        auth.users().requireView(user);
+        return user;
+    }
+
+    private UserModel manageableUser(String userId) {
+        UserModel user = user(userId);
+        auth.users().requireManage(user);
+        return user;
+    }
+
+    private UserModel user(String userId) {
+        auth.users().requireQuery();
+        UserModel user = userId.length() > 255 ? null : session.users().getUserById(realm, userId);
+        if (user == null) {
+            throw ApiError.notFound("No such user");
+        }
+        return user;
+    }
+
+    private SessionManagerConfig configProvider() {
+        return session.getProvider(SessionManagerConfig.class);
+    }
+
+    private SessionViews views(UserSessions sessions) {
+        return new SessionViews(realm, sessions.policy(), null);
+    }
+
+    private static Map<String, Object> parseObject(String body) {
+        try {
+            Map<String, Object> map = JsonSerialization.readValue(body, new TypeReference<Map<String, Object>>() {
+            });
+            if (map == null) {
+                throw new IllegalArgumentException("The body must be a JSON object");
+            }
+            return map;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("The body must be a JSON object");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.sessionmanager.keycloak.sessions;
+
+import io.sessionmanager.keycloak.config.SessionManagerConfig;
+import io.sessionmanager.keycloak.config.SessionPolicy;
+import io.sessionmanager.keycloak.model.EndReason;
+import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import java.util.List;
+
+/**
+ * A user's sessions as everyone sees them, within an HTTP request: reconciled with Keycloak, and
+ * with the realm's inactivity limit applied, so an idle session is ended rather than listed.
+ */
+public final class UserSessions {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final SessionPolicy policy;
+
+    public UserSessions(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+        this.policy = session.getProvider(SessionManagerConfig.class).policy(realm);
+    }
+
+    public SessionPolicy policy() {
+        return policy;
+    }
+
+    public List<LiveSession> active(UserModel user) {
+        List<LiveSession> live = new SessionReconciler(session, realm).activeSessions(user);
+        long now = Time.currentTimeMillis();
+        SessionRevoker revoker = SessionRevoker.inRequest(session, realm);
+        return live.stream()
+                .filter(s -> !(s.isInactive(policy.maxInactivity(), now) && revoker.revoke(s.record(), EndReason.INACTIVITY)))
+                .toList();
+    }
+
+    /** Revokes every active session of the user but the one with {@code keepKeycloakSessionId}, if given. */
+    public long revokeAll(UserModel user, EndReason reason, String keepKeycloakSessionId) {
+        // Collected before revoking: each revocation removes Keycloak sessions the reconciler reads.
+        List<LiveSession> live = active(user);
+        SessionRevoker revoker = SessionRevoker.inRequest(session, realm);
+        return live.stream()
+                .filter(s -> !s.record().getKeycloakSessionId().equals(keepKeycloakSessionId))
+                .filter(s -> revoker.revoke(s.record(), reason))
+                .count();
+    }
+}

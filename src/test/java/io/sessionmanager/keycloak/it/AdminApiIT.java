@@ -1,0 +1,188 @@
+package io.sessionmanager.keycloak.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionmanager.keycloak.it.support.Admin;
+import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.KeycloakExtension;
+import io.sessionmanager.keycloak.it.support.KeycloakServer;
+import io.sessionmanager.keycloak.it.support.TestRealm;
+import io.sessionmanager.keycloak.it.support.Tokens;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
+
+import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
+import static io.sessionmanager.keycloak.it.support.Sessions.list;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** SPEC "Admin API": any user's sessions for administrators, the realm's policy, cleanup now. */
+@ExtendWith(KeycloakExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminApiIT {
+
+    private TestRealm realm;
+    private Admin admin;
+
+    @BeforeAll
+    void createRealm(KeycloakServer server) {
+        realm = TestRealm.create(server, "admin-api");
+        admin = realm.admin();
+    }
+
+    @Test
+    void listsAnyUsersActiveSessionsAndHistory() {
+        String userId = realm.createUser("uma");
+        Tokens first = realm.login("uma");
+        realm.loginOffline("uma");
+        String ended = currentId(realm, realm.login("uma"));
+        Http.delete(realm.sessionsUrl() + "/" + ended, first.accessToken());
+
+        JsonNode active = admin.mustGet(realm.adminApi() + "/users/" + userId + "/sessions").json();
+        JsonNode history = admin.mustGet(realm.adminApi() + "/users/" + userId + "/sessions/history").json();
+
+        assertThat(active).hasSize(2).allSatisfy(s -> assertThat(s.path("current").asBoolean()).isFalse());
+        assertThat(active).extracting(s -> s.path("type").asText()).containsExactlyInAnyOrder("ONLINE", "OFFLINE");
+        assertThat(history).singleElement().satisfies(s -> assertThat(s.path("id").asText()).isEqualTo(ended));
+    }
+
+    @Test
+    void revokesOneSessionAsAdminRevoked() {
+        String userId = realm.createUser("vic");
+        Tokens kept = realm.login("vic");
+        Tokens revoked = realm.login("vic");
+
+        Http.Reply reply = admin.delete(realm.adminApi() + "/users/" + userId + "/sessions/" + currentId(realm, revoked));
+
+        assertThat(reply.status()).isEqualTo(204);
+        assertThat(realm.refresh(revoked.refreshToken()).status()).isEqualTo(400);
+        assertThat(realm.refresh(kept.refreshToken()).status()).isEqualTo(200);
+        JsonNode history = admin.mustGet(realm.adminApi() + "/users/" + userId + "/sessions/history").json();
+        assertThat(history).singleElement()
+                .satisfies(s -> assertThat(s.path("endReason").asText()).isEqualTo("ADMIN_REVOKED"));
+    }
+
+    @Test
+    void revokesEverySessionOfAUserOfflineIncluded() {
+        String userId = realm.createUser("walt");
+        Tokens online = realm.login("walt");
+        Tokens offline = realm.loginOffline("walt");
+
+        Http.Reply reply = admin.delete(realm.adminApi() + "/users/" + userId + "/sessions");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().path("revoked").asInt()).isEqualTo(2);
+        assertThat(realm.refresh(online.refreshToken()).status()).isEqualTo(400);
+        assertThat(realm.refresh(offline.refreshToken()).status()).isEqualTo(400);
+    }
+
+    @Test
+    void unknownUsersAndSessionsAreNotFound() {
+        String userId = realm.createUser("xena");
+        Tokens tokens = realm.login("xena");
+
+        assertThat(admin.get(realm.adminApi() + "/users/no-such-user/sessions").status()).isEqualTo(404);
+        assertThat(admin.delete(realm.adminApi() + "/users/no-such-user/sessions").status()).isEqualTo(404);
+        assertThat(admin.delete(realm.adminApi() + "/users/" + userId + "/sessions/00000000-0000-0000-0000-000000000000")
+                .status()).isEqualTo(404);
+        assertThat(admin.get(realm.adminApi() + "/users/" + "u".repeat(300) + "/sessions").status()).isEqualTo(404);
+        assertThat(realm.refresh(tokens.refreshToken()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void configStartsAtTheServerDefaults() {
+        TestRealm fresh = TestRealm.create(realm.server(), "admin-api-defaults");
+
+        JsonNode config = admin.mustGet(fresh.adminApi() + "/config").json();
+
+        assertThat(config.path("maxInactivity").asText()).isEqualTo("P7D");
+        assertThat(config.path("historyRetention").asText()).isEqualTo("P30D");
+        assertThat(config.path("revokeOnPasswordChange").asText()).isEqualTo("OTHERS");
+        assertThat(config.path("notifyNewDevice").isBoolean()).isTrue();
+        assertThat(config.path("notifyNewDevice").asBoolean()).isFalse();
+    }
+
+    @Test
+    void configChangesAreStoredWithTheRealm() {
+        TestRealm configured = TestRealm.create(realm.server(), "admin-api-config");
+
+        Http.Reply put = admin.put(configured.adminApi() + "/config",
+                Map.of("maxInactivity", "P14D", "historyRetention", "P90D", "revokeOnPasswordChange", "ALL"));
+
+        assertThat(put.status()).isEqualTo(200);
+        JsonNode config = admin.mustGet(configured.adminApi() + "/config").json();
+        assertThat(config.path("maxInactivity").asText()).isEqualTo("P14D");
+        assertThat(config.path("historyRetention").asText()).isEqualTo("P90D");
+        assertThat(config.path("revokeOnPasswordChange").asText()).isEqualTo("ALL");
+        assertThat(config.path("notifyNewDevice").asBoolean()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"maxInactivity\":\"7 days\"}", "{\"maxInactivity\":\"P0D\"}",
+            "{\"historyRetention\":\"P-1D\"}", "{\"revokeOnPasswordChange\":\"SOMETIMES\"}",
+            "{\"notifyNewDevice\":\"yes\"}", "{\"unknownOption\":1}", "[1,2]", "\"P7D\"", "{not json", "",
+            "{\"maxInactivity\":\"P1D\",\"historyRetention\":\"forever\"}"})
+    void invalidConfigIsABadRequestAndChangesNothing(String body) {
+        TestRealm configured = TestRealm.create(realm.server(), "admin-api-invalid-" + Math.abs(body.hashCode()));
+        JsonNode before = admin.mustGet(configured.adminApi() + "/config").json();
+
+        Http.Reply put = admin.put(configured.adminApi() + "/config", body);
+
+        assertThat(put.status()).as(put.body()).isEqualTo(400);
+        assertThat(put.json().path("error").asText()).isEqualTo("invalid_request");
+        assertThat(put.json().path("error_description").asText()).isNotBlank();
+        assertThat(admin.mustGet(configured.adminApi() + "/config").json()).isEqualTo(before);
+    }
+
+    @Test
+    void viewUsersMaySeeButNotRevokeNorConfigure() {
+        String userId = realm.createUser("yuri");
+        Tokens session = realm.login("yuri");
+        String auditorId = realm.createUser("auditor");
+        realm.grantRealmManagementRoles(auditorId, "view-users");
+        String token = realm.adminCliToken("auditor");
+        String base = realm.server().baseUrl() + "/admin/realms" + realm.adminApi();
+
+        assertThat(Http.get(base + "/users/" + userId + "/sessions", token).status()).isEqualTo(200);
+        assertThat(Http.delete(base + "/users/" + userId + "/sessions", token).status()).isEqualTo(403);
+        assertThat(Http.delete(base + "/users/" + userId + "/sessions/" + currentId(realm, session), token).status())
+                .isEqualTo(403);
+        assertThat(Http.putJson(base + "/config", token, Map.of("maxInactivity", "P1D")).status()).isEqualTo(403);
+        assertThat(Http.postJson(base + "/cleanup", token, "").status()).isEqualTo(403);
+        assertThat(realm.refresh(session.refreshToken()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aUserWithoutAdminRolesIsForbidden() {
+        String userId = realm.createUser("zoe");
+        String token = realm.adminCliToken("zoe");
+        String base = realm.server().baseUrl() + "/admin/realms" + realm.adminApi();
+
+        assertThat(Http.get(base + "/users/" + userId + "/sessions", token).status()).isEqualTo(403);
+        assertThat(Http.get(base + "/config", token).status()).isEqualTo(403);
+    }
+
+    @Test
+    void cleanupNowReportsWhatItDid() {
+        TestRealm cleaned = TestRealm.create(realm.server(), "admin-api-cleanup");
+        cleaned.createUser("carl");
+        Tokens caller = cleaned.login("carl");
+        String ended = currentId(cleaned, cleaned.login("carl"));
+        Http.delete(cleaned.sessionsUrl() + "/" + ended, caller.accessToken());
+        admin.mustPut(cleaned.adminApi() + "/config", Map.of("historyRetention", "P0D"));
+
+        Http.Reply first = admin.post(cleaned.adminApi() + "/cleanup", "");
+        Http.Reply second = admin.post(cleaned.adminApi() + "/cleanup", "");
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.json().path("ended").asLong()).isZero();
+        assertThat(first.json().path("deleted").asLong()).isEqualTo(1);
+        assertThat(second.json().path("deleted").asLong()).isZero();
+        assertThat(list(cleaned, caller)).hasSize(1);
+    }
+
+}

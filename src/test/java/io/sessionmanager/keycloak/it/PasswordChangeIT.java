@@ -1,0 +1,167 @@
+package io.sessionmanager.keycloak.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.sessionmanager.keycloak.it.support.Browser;
+import io.sessionmanager.keycloak.it.support.KeycloakExtension;
+import io.sessionmanager.keycloak.it.support.KeycloakServer;
+import io.sessionmanager.keycloak.it.support.TestRealm;
+import io.sessionmanager.keycloak.it.support.Tokens;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.sessionmanager.keycloak.it.support.Sessions.history;
+import static io.sessionmanager.keycloak.it.support.Sessions.list;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** SPEC "Lifecycle": a password change or reset ends the other sessions, per revokeOnPasswordChange. */
+@ExtendWith(KeycloakExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PasswordChangeIT {
+
+    private static final String NEW_PASSWORD = "new-password-after-scare";
+    private static final Pattern RESET_LINK = Pattern.compile("(http[^\\s\"<>]*login-actions/action-token[^\\s\"<>]*)");
+
+    private final GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    private KeycloakServer server;
+    private TestRealm realm;
+
+    @BeforeAll
+    void start(KeycloakServer server) {
+        this.server = server;
+        smtp.start();
+        realm = realm("password-change");
+    }
+
+    @AfterAll
+    void stop() {
+        smtp.stop();
+    }
+
+    @Test
+    void selfServiceChangeEndsEveryOtherSessionOfflineIncluded() {
+        realm.createUser("sam");
+        Browser laptop = realm.browser("Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0");
+        Tokens beforeChange = laptop.login("sam", TestRealm.PASSWORD);
+        Tokens phone = realm.login("sam");
+        Tokens offline = realm.loginOffline("sam");
+
+        Tokens afterChange = laptop.changePassword(NEW_PASSWORD);
+
+        assertThat(realm.refresh(phone.refreshToken()).status()).isEqualTo(400);
+        assertThat(realm.refresh(offline.refreshToken()).status()).isEqualTo(400);
+        assertThat(realm.refresh(afterChange.refreshToken()).status()).isEqualTo(200);
+        assertThat(realm.refresh(beforeChange.refreshToken()).status()).isEqualTo(200);
+        assertThat(afterChange.sessionId()).isEqualTo(beforeChange.sessionId());
+        assertThat(list(realm, afterChange)).singleElement()
+                .satisfies(s -> assertThat(s.path("current").asBoolean()).isTrue());
+        assertThat(history(realm, afterChange)).hasSize(2)
+                .allSatisfy(s -> {
+                    assertThat(s.path("status").asText()).isEqualTo("REVOKED");
+                    assertThat(s.path("endReason").asText()).isEqualTo("PASSWORD_CHANGE");
+                });
+    }
+
+    @Test
+    void forgotPasswordResetThroughTheEmailedLinkEndsTheOldSessions() throws Exception {
+        realm.createUser("fiona");
+        Tokens attacker = realm.login("fiona");
+        Tokens attackersOffline = realm.loginOffline("fiona");
+        Browser browser = realm.browser("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) Safari/605.1.15");
+
+        browser.requestPasswordReset("fiona");
+        Tokens afterReset = browser.resetPassword(resetLinkSentTo("fiona@example.org"), NEW_PASSWORD);
+
+        assertThat(realm.refresh(attacker.refreshToken()).status()).isEqualTo(400);
+        assertThat(realm.refresh(attackersOffline.refreshToken()).status()).isEqualTo(400);
+        assertThat(realm.refresh(afterReset.refreshToken()).status()).isEqualTo(200);
+        assertThat(history(realm, afterReset)).hasSize(2)
+                .allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("PASSWORD_CHANGE"));
+    }
+
+    @Test
+    void adminResetEndsAllSessions() {
+        String userId = realm.createUser("ada");
+        Tokens first = realm.login("ada");
+        Tokens offline = realm.loginOffline("ada");
+
+        realm.admin().mustPut("/" + realm.name() + "/users/" + userId + "/reset-password",
+                Map.of("type", "password", "value", NEW_PASSWORD, "temporary", false));
+
+        assertThat(realm.refresh(first.refreshToken()).status()).isEqualTo(400);
+        assertThat(realm.refresh(offline.refreshToken()).status()).isEqualTo(400);
+        JsonNode ended = realm.admin().mustGet(realm.adminApi() + "/users/" + userId + "/sessions/history").json();
+        assertThat(ended).hasSize(2)
+                .allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("PASSWORD_CHANGE"));
+    }
+
+    @Test
+    void policyNoneLeavesSessionsAlone() {
+        TestRealm lenient = realm("password-none");
+        lenient.admin().mustPut(lenient.adminApi() + "/config", Map.of("revokeOnPasswordChange", "NONE"));
+        String userId = lenient.createUser("nina");
+        Browser browser = lenient.browser("Mozilla/5.0 Firefox/121.0");
+        browser.login("nina", TestRealm.PASSWORD);
+        Tokens other = lenient.login("nina");
+
+        browser.changePassword(NEW_PASSWORD);
+        lenient.admin().mustPut("/" + lenient.name() + "/users/" + userId + "/reset-password",
+                Map.of("type", "password", "value", NEW_PASSWORD + "2", "temporary", false));
+
+        assertThat(lenient.refresh(other.refreshToken()).status()).isEqualTo(200);
+        assertThat(list(lenient, other)).hasSize(2);
+    }
+
+    @Test
+    void policyAllEndsTheChangingSessionToo() {
+        TestRealm strict = realm("password-all");
+        strict.admin().mustPut(strict.adminApi() + "/config", Map.of("revokeOnPasswordChange", "ALL"));
+        strict.createUser("alfred");
+        Browser laptop = strict.browser("Mozilla/5.0 Firefox/121.0");
+        Tokens changing = laptop.login("alfred", TestRealm.PASSWORD);
+        Tokens other = strict.loginOffline("alfred");
+
+        // The change succeeds, but the session it ran in is ended with the rest, so the console
+        // cannot finish signing in with it.
+        catchThrowable(() -> laptop.changePassword(NEW_PASSWORD));
+
+        assertThat(strict.refresh(changing.refreshToken()).status()).isEqualTo(400);
+        assertThat(strict.refresh(other.refreshToken()).status()).isEqualTo(400);
+        Tokens fresh = strict.login("alfred", NEW_PASSWORD, "openid", Map.of());
+        assertThat(history(strict, fresh)).hasSize(2)
+                .allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("PASSWORD_CHANGE"));
+    }
+
+    private TestRealm realm(String name) {
+        return TestRealm.create(server, name, Map.of(
+                "resetPasswordAllowed", true,
+                "smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(smtp.getSmtp().getPort()),
+                        "from", "keycloak@example.org")));
+    }
+
+    private String resetLinkSentTo(String address) throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            for (MimeMessage message : List.of(smtp.getReceivedMessagesForDomain(address))) {
+                Matcher link = RESET_LINK.matcher(GreenMailUtil.getBody(message).replace("=\r\n", "").replace("=3D", "="));
+                if (link.find()) {
+                    smtp.purgeEmailFromAllMailboxes();
+                    return link.group(1).replace("&amp;", "&");
+                }
+            }
+            smtp.waitForIncomingEmail(100, 1);
+        }
+        throw new AssertionError("No reset email for " + address);
+    }
+}
