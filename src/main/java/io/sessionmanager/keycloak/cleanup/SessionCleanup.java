@@ -7,6 +7,7 @@ import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.SessionReconciler;
 import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -52,7 +53,7 @@ public final class SessionCleanup {
 
     private Batch inTransaction(String realmId, long now, String afterId) {
         return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
-            RealmModel realm = s.realms().getRealm(realmId);
+            RealmModel realm = bind(s, realmId);
             SessionPolicy policy = s.getProvider(SessionManagerConfig.class).policy(realm);
             List<SessionRecord> stale = SessionStore.of(s).findStale(realmId,
                     now - policy.maxInactivity().toMillis(), now, afterId, batchSize);
@@ -70,7 +71,7 @@ public final class SessionCleanup {
         long deleted = 0;
         while (true) {
             int batch = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
-                RealmModel realm = s.realms().getRealm(realmId);
+                RealmModel realm = bind(s, realmId);
                 SessionPolicy policy = s.getProvider(SessionManagerConfig.class).policy(realm);
                 return SessionStore.of(s).deleteEnded(realmId, now - policy.historyRetention().toMillis(), batchSize);
             });
@@ -79,6 +80,13 @@ public final class SessionCleanup {
                 return deleted;
             }
         }
+    }
+
+    /** Keycloak's stores need the realm in the session's context, which a background session lacks. */
+    private static RealmModel bind(KeycloakSession session, String realmId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        session.getContext().setRealm(realm);
+        return realm;
     }
 
     private record Batch(int size, long ended, String lastId) {

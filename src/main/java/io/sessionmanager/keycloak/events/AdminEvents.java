@@ -32,7 +32,8 @@ final class AdminEvents {
             onUser(event, path[1], path.length == 3 ? path[2] : "");
         } else if (event.getResourceType() == ResourceType.USER_SESSION && event.getOperationType() == OperationType.DELETE
                 && path.length == 2 && path[0].equals("sessions")) {
-            AfterCommit.run(session, s -> recorder.logout(s, event.getRealmId(), path[1], event.getTime()));
+            AfterCommit.run(session, event.getRealmId(),
+                    (s, realm) -> recorder.ended(s, realm, path[1], EndReason.LOGGED_OUT, event.getTime()));
         }
     }
 
@@ -43,7 +44,7 @@ final class AdminEvents {
         } else if (operation == OperationType.UPDATE && action.isEmpty()) {
             endIfDisabled(event.getRealmId(), userId);
         } else if (operation == OperationType.ACTION && action.equals("logout")) {
-            AfterCommit.run(session, s -> reconcile(s, event.getRealmId(), userId));
+            AfterCommit.run(session, event.getRealmId(), (s, realm) -> reconcile(s, realm, userId));
         }
     }
 
@@ -56,8 +57,7 @@ final class AdminEvents {
     }
 
     /** Keycloak's "sign out" of a user ends its online sessions; their records follow. */
-    private static void reconcile(KeycloakSession s, String realmId, String userId) {
-        RealmModel realm = s.realms().getRealm(realmId);
+    private static void reconcile(KeycloakSession s, RealmModel realm, String userId) {
         UserModel user = s.users().getUserById(realm, userId);
         if (user != null) {
             new SessionReconciler(s, realm).activeSessions(user);

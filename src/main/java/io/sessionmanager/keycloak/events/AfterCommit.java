@@ -4,33 +4,48 @@ import org.jboss.logging.Logger;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.KeycloakSessionTask;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * Runs a write in a transaction of its own once the request's transaction has committed, and
- * only then: a failed sign-in records nothing, and a failed write never fails the sign-in.
+ * Runs work on a realm in a transaction of its own once the request's transaction has committed,
+ * and only then: a failed sign-in records nothing, and a failed write never fails the sign-in.
  */
 final class AfterCommit extends AbstractKeycloakTransaction {
+
+    /** Work on one realm, in a session whose context is bound to that realm (Keycloak's stores require it). */
+    @FunctionalInterface
+    interface RealmTask {
+        void run(KeycloakSession session, RealmModel realm);
+    }
 
     private static final Logger LOG = Logger.getLogger(AfterCommit.class);
 
     private final KeycloakSessionFactory factory;
-    private final KeycloakSessionTask task;
+    private final String realmId;
+    private final RealmTask task;
 
-    private AfterCommit(KeycloakSessionFactory factory, KeycloakSessionTask task) {
+    private AfterCommit(KeycloakSessionFactory factory, String realmId, RealmTask task) {
         this.factory = factory;
+        this.realmId = realmId;
         this.task = task;
     }
 
-    static void run(KeycloakSession session, KeycloakSessionTask task) {
-        session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(), task));
+    static void run(KeycloakSession session, String realmId, RealmTask task) {
+        session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
+                realmId, task));
     }
 
     @Override
     protected void commitImpl() {
         try {
-            KeycloakModelUtils.runJobInTransaction(factory, task);
+            KeycloakModelUtils.runJobInTransaction(factory, s -> {
+                RealmModel realm = s.realms().getRealm(realmId);
+                if (realm != null) {
+                    s.getContext().setRealm(realm);
+                    task.run(s, realm);
+                }
+            });
         } catch (RuntimeException e) {
             LOG.warn("Session-manager work after commit failed; the next list of the user's sessions catches up", e);
         }

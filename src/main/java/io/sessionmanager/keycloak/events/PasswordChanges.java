@@ -42,12 +42,11 @@ final class PasswordChanges {
         }
         new UserSessions(session, realm).revokeAll(user, EndReason.PASSWORD_CHANGE, changingSessionId);
         if (policy == RevokeOnPasswordChange.ALL && changingSessionId != null) {
-            AfterCommit.run(session, s -> endChangingSession(s, realmId, changingSessionId));
+            AfterCommit.run(session, realmId, (s, r) -> endChangingSession(s, r, changingSessionId));
         }
     }
 
-    private static void endChangingSession(KeycloakSession s, String realmId, String keycloakSessionId) {
-        RealmModel realm = s.realms().getRealm(realmId);
+    private static void endChangingSession(KeycloakSession s, RealmModel realm, String keycloakSessionId) {
         SessionStore.of(s).findByKeycloakSessionId(keycloakSessionId)
                 .ifPresent(record -> SessionRevoker.inBackground(s, realm).revoke(record, EndReason.PASSWORD_CHANGE));
     }

@@ -60,8 +60,8 @@ final class SessionEventListener implements EventListenerProvider {
             // Introspection comes from a resource server, so its address says nothing about the device.
             case INTROSPECT_TOKEN -> activity(event, null);
             case LOGOUT -> logout(event);
-            case USER_SESSION_DELETED -> AfterCommit.run(session, s -> recorder.ended(s, event.getRealmId(),
-                    event.getSessionId(), endReason(event), event.getTime()));
+            case USER_SESSION_DELETED -> AfterCommit.run(session, event.getRealmId(),
+                    (s, realm) -> recorder.ended(s, realm, event.getSessionId(), endReason(event), event.getTime()));
             default -> {
             }
         }
@@ -91,22 +91,23 @@ final class SessionEventListener implements EventListenerProvider {
                 ipAddress(event.getIpAddress()), userAgent(), device(), rememberMe, event.getTime(),
                 maxLifespan < 0 ? null : maxLifespan);
         throttle.written(event.getSessionId(), event.getTime());
-        AfterCommit.run(session, s -> recorder.signIn(s, signIn));
+        AfterCommit.run(session, event.getRealmId(), (s, r) -> recorder.signIn(s, signIn));
     }
 
     private void activity(Event event, String ipAddress) {
         if (!throttle.tryAcquire(event.getSessionId(), event.getTime())) {
             return;
         }
-        Activity activity = new Activity(event.getRealmId(), event.getSessionId(), event.getClientId(),
+        Activity activity = new Activity(event.getSessionId(), event.getClientId(),
                 ipAddress(ipAddress), event.getTime());
-        AfterCommit.run(session, s -> recorder.activity(s, activity));
+        AfterCommit.run(session, event.getRealmId(), (s, realm) -> recorder.activity(s, realm, activity));
     }
 
     private void logout(Event event) {
         boolean revokedByUs = detail(event, SessionRevoker.END_REASON_DETAIL) != null;
         if (!revokedByUs) {
-            AfterCommit.run(session, s -> recorder.logout(s, event.getRealmId(), event.getSessionId(), event.getTime()));
+            AfterCommit.run(session, event.getRealmId(),
+                    (s, realm) -> recorder.ended(s, realm, event.getSessionId(), EndReason.LOGGED_OUT, event.getTime()));
         }
     }
 

@@ -41,7 +41,7 @@ final class SessionRecorder {
     }
 
     /** Moves last-active forward at most once per interval; a session never seen gets its record here. */
-    void activity(KeycloakSession s, Activity activity) {
+    void activity(KeycloakSession s, RealmModel realm, Activity activity) {
         SessionStore store = SessionStore.of(s);
         Optional<SessionRecord> existing = store.findByKeycloakSessionId(activity.keycloakSessionId());
         if (existing.isPresent()) {
@@ -51,7 +51,6 @@ final class SessionRecorder {
             }
             return;
         }
-        RealmModel realm = s.realms().getRealm(activity.realmId());
         UserSessionModel online = s.sessions().getUserSession(realm, activity.keycloakSessionId());
         UserSessionModel offline = s.sessions().getOfflineUserSession(realm, activity.keycloakSessionId());
         if (online != null || offline != null) {
@@ -61,15 +60,12 @@ final class SessionRecorder {
         }
     }
 
-    /** A logout ends the record unless the offline session with the same id lives on. */
-    void logout(KeycloakSession s, String realmId, String keycloakSessionId, long at) {
-        ended(s, realmId, keycloakSessionId, EndReason.LOGGED_OUT, at);
-    }
-
-    /** Keycloak ended a session by itself; the record follows once neither twin is left. */
-    void ended(KeycloakSession s, String realmId, String keycloakSessionId, EndReason reason, long at) {
-        RealmModel realm = s.realms().getRealm(realmId);
-        if (realm == null || s.sessions().getUserSession(realm, keycloakSessionId) != null
+    /**
+     * Keycloak ended a session by itself (a logout, expiry, an admin's sign-out); the record
+     * follows once neither twin is left: a logout leaves the offline session with the same id alive.
+     */
+    void ended(KeycloakSession s, RealmModel realm, String keycloakSessionId, EndReason reason, long at) {
+        if (s.sessions().getUserSession(realm, keycloakSessionId) != null
                 || s.sessions().getOfflineUserSession(realm, keycloakSessionId) != null) {
             return;
         }

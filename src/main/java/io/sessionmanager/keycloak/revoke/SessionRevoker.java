@@ -46,12 +46,8 @@ public final class SessionRevoker {
         return new SessionRevoker(session, realm, true);
     }
 
-    /**
-     * For work outside any request (the scheduled cleanup, after-commit jobs), in a session of its
-     * own: binds the realm to that session, as Keycloak's session store requires.
-     */
+    /** For work outside any request (the scheduled cleanup, after-commit jobs), in a session bound to the realm. */
     public static SessionRevoker inBackground(KeycloakSession session, RealmModel realm) {
-        session.getContext().setRealm(realm);
         return new SessionRevoker(session, realm, false);
     }
 

@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionmanager.keycloak.it.support.Database;
 import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
@@ -30,10 +31,12 @@ class SignInRecordingIT {
             + "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 
     private TestRealm realm;
+    private Database db;
 
     @BeforeAll
     void createRealm(KeycloakServer server) {
         realm = TestRealm.create(server, "recording");
+        db = server.database();
     }
 
     @Test
@@ -130,6 +133,34 @@ class SignInRecordingIT {
     }
 
     @Test
+    void aRefreshOfASessionTheListenerNeverSawRecordsIt() {
+        realm.createUser("unseen");
+        setListeners(List.of("jboss-logging"));
+        Tokens before;
+        try {
+            before = realm.login("unseen");
+        } finally {
+            setListeners(List.of("jboss-logging", "session-manager"));
+        }
+        assertThat(rowsFor(before)).isZero();
+
+        assertThat(realm.refresh(before.refreshToken()).status()).isEqualTo(200);
+
+        assertThat(rowsFor(before)).isEqualTo(1);
+    }
+
+    @Test
+    void aSignInIsRecordedWithoutAnyoneListingSessions() {
+        realm.createUser("quiet");
+
+        Tokens tokens = realm.login("quiet");
+
+        assertThat(rowsFor(tokens)).isEqualTo(1);
+        assertThat(db.count("select count(*) from SM_SESSION where KC_SESSION_ID = ? and USER_AGENT is not null"
+                + " and CLIENTS = ?", tokens.sessionId(), TestRealm.APP)).isEqualTo(1);
+    }
+
+    @Test
     void logoutThroughKeycloakEndsTheRecordAsLoggedOut() {
         realm.createUser("lou");
         Tokens leaving = realm.login("lou");
@@ -187,6 +218,10 @@ class SignInRecordingIT {
 
         assertThat(failed.json().path("error").asText()).isEqualTo("invalid_grant");
         assertThat(list(realm, tokens)).hasSize(1);
+    }
+
+    private long rowsFor(Tokens tokens) {
+        return db.count("select count(*) from SM_SESSION where KC_SESSION_ID = ?", tokens.sessionId());
     }
 
     private void setListeners(List<String> listeners) {

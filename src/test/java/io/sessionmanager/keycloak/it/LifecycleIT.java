@@ -1,0 +1,240 @@
+package io.sessionmanager.keycloak.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionmanager.keycloak.it.support.Database;
+import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.KeycloakExtension;
+import io.sessionmanager.keycloak.it.support.KeycloakServer;
+import io.sessionmanager.keycloak.it.support.TestRealm;
+import io.sessionmanager.keycloak.it.support.Tokens;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
+import static io.sessionmanager.keycloak.it.support.Sessions.history;
+import static io.sessionmanager.keycloak.it.support.Sessions.list;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** SPEC "Lifecycle": whatever ends a session, its record follows it until retention deletes it. */
+@ExtendWith(KeycloakExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LifecycleIT {
+
+    private KeycloakServer server;
+    private Database db;
+
+    @BeforeAll
+    void connect(KeycloakServer server) {
+        this.server = server;
+        this.db = server.database();
+    }
+
+    @Test
+    void disablingAUserEndsEverySession() {
+        TestRealm realm = TestRealm.create(server, "lifecycle-disable");
+        String userId = realm.createUser("dina");
+        Tokens online = realm.login("dina");
+        Tokens offline = realm.loginOffline("dina");
+
+        realm.admin().mustPut("/" + realm.name() + "/users/" + userId, Map.of("enabled", false));
+
+        assertThat(realm.refresh(online.refreshToken()).status()).isEqualTo(400);
+        assertThat(realm.refresh(offline.refreshToken()).status()).isEqualTo(400);
+        assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS = 'ACTIVE'", userId)).isZero();
+        JsonNode history = realm.admin().mustGet(realm.adminApi() + "/users/" + userId + "/sessions/history").json();
+        assertThat(history).hasSize(2).allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("ADMIN_REVOKED"));
+    }
+
+    @Test
+    void deletingAUserLeavesNoRecords() {
+        TestRealm realm = TestRealm.create(server, "lifecycle-delete-user");
+        String userId = realm.createUser("dora");
+        realm.createUser("stays");
+        Tokens tokens = realm.login("dora");
+        realm.loginOffline("dora");
+        realm.login("stays");
+        assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ?", userId)).isEqualTo(2);
+
+        assertThat(realm.admin().delete("/" + realm.name() + "/users/" + userId).status()).isEqualTo(204);
+
+        assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ?", userId)).isZero();
+        assertThat(db.count("select count(*) from SM_SESSION where REALM_ID = ?", realm.id())).isEqualTo(1);
+        assertThat(realm.refresh(tokens.refreshToken()).status()).isEqualTo(400);
+    }
+
+    @Test
+    void deletingARealmLeavesNoRecords() {
+        TestRealm realm = TestRealm.create(server, "lifecycle-delete-realm");
+        realm.createUser("rory");
+        realm.login("rory");
+        realm.loginOffline("rory");
+        String realmId = realm.id();
+        assertThat(db.count("select count(*) from SM_SESSION where REALM_ID = ?", realmId)).isEqualTo(2);
+
+        assertThat(realm.admin().delete("/" + realm.name()).status()).isEqualTo(204);
+
+        assertThat(db.count("select count(*) from SM_SESSION where REALM_ID = ?", realmId)).isZero();
+    }
+
+    @Test
+    void aSessionAnAdminSignsOutInKeycloaksConsoleShowsAsLoggedOut() {
+        TestRealm realm = TestRealm.create(server, "lifecycle-admin-signout");
+        realm.createUser("lars");
+        Tokens caller = realm.login("lars");
+        Tokens signedOut = realm.login("lars");
+        String recordId = currentId(realm, signedOut);
+
+        assertThat(realm.admin().delete("/" + realm.name() + "/sessions/" + signedOut.sessionId()).status())
+                .isEqualTo(204);
+
+        assertThat(db.count("select count(*) from SM_SESSION where ID = ? and STATUS = 'LOGGED_OUT'", recordId))
+                .isEqualTo(1);
+        assertThat(history(realm, caller)).singleElement().satisfies(s -> {
+            assertThat(s.path("status").asText()).isEqualTo("LOGGED_OUT");
+            assertThat(s.path("endReason").asText()).isEqualTo("LOGGED_OUT");
+        });
+    }
+
+    @Test
+    void keycloaksSignOutOfAUserEndsItsOnlineSessionsButNotItsOfflineOnes() {
+        TestRealm realm = TestRealm.create(server, "lifecycle-admin-logout");
+        String userId = realm.createUser("liam");
+        Tokens online = realm.login("liam");
+        Tokens offline = realm.loginOffline("liam");
+
+        realm.admin().mustPost("/" + realm.name() + "/users/" + userId + "/logout", "");
+
+        assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS = 'LOGGED_OUT'", userId))
+                .isEqualTo(1);
+        assertThat(realm.refresh(online.refreshToken()).status()).isEqualTo(400);
+        assertThat(realm.refresh(offline.refreshToken()).status()).isEqualTo(200);
+        assertThat(list(realm, realm.login("liam"))).extracting(s -> s.path("type").asText())
+                .containsExactlyInAnyOrder("ONLINE", "OFFLINE");
+    }
+
+    @Test
+    void aSessionKeycloakExpiresShowsAsExpired() throws InterruptedException {
+        TestRealm realm = TestRealm.create(server, "lifecycle-expiry", Map.of("ssoSessionIdleTimeout", 2));
+        realm.createUser("ella");
+        realm.login("ella");
+
+        Thread.sleep(3500);
+        Tokens caller = realm.login("ella");
+
+        assertThat(list(realm, caller)).singleElement()
+                .satisfies(s -> assertThat(s.path("current").asBoolean()).isTrue());
+        assertThat(history(realm, caller)).singleElement().satisfies(s -> {
+            assertThat(s.path("status").asText()).isEqualTo("EXPIRED");
+            assertThat(s.path("endReason").asText()).isEqualTo("EXPIRED");
+        });
+    }
+
+    @Test
+    void anIdleSessionIsEndedForInactivityInsteadOfBeingListed() throws InterruptedException {
+        TestRealm realm = inactiveAfterTwoSeconds("lifecycle-inactive-list");
+        realm.createUser("ivy");
+        Tokens idle = realm.loginOffline("ivy");
+
+        Thread.sleep(2500);
+        Tokens caller = realm.login("ivy");
+
+        assertThat(list(realm, caller)).singleElement()
+                .satisfies(s -> assertThat(s.path("current").asBoolean()).isTrue());
+        assertThat(history(realm, caller)).singleElement()
+                .satisfies(s -> assertThat(s.path("endReason").asText()).isEqualTo("INACTIVITY"));
+        assertThat(realm.refresh(idle.refreshToken()).status()).isEqualTo(400);
+    }
+
+    @Test
+    void theCleanupEndsIdleSessionsNobodyListed() throws InterruptedException {
+        TestRealm realm = inactiveAfterTwoSeconds("lifecycle-inactive-cleanup");
+        String userId = realm.createUser("ian");
+        Tokens idle = realm.loginOffline("ian");
+
+        Thread.sleep(2500);
+        Http.Reply cleanup = realm.admin().post(realm.adminApi() + "/cleanup", "");
+
+        assertThat(cleanup.json().path("ended").asLong()).isEqualTo(1);
+        assertThat(realm.refresh(idle.refreshToken()).status()).isEqualTo(400);
+        assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and END_REASON = 'INACTIVITY'", userId))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void zeroRetentionKeepsNoHistory() {
+        TestRealm realm = TestRealm.create(server, "lifecycle-no-history");
+        realm.admin().mustPut(realm.adminApi() + "/config", Map.of("historyRetention", "P0D"));
+        realm.createUser("nell");
+        Tokens caller = realm.login("nell");
+        Http.delete(realm.sessionsUrl() + "/" + currentId(realm, realm.login("nell")), caller.accessToken());
+        assertThat(history(realm, caller)).hasSize(1);
+
+        realm.admin().mustPost(realm.adminApi() + "/cleanup", "");
+
+        assertThat(history(realm, caller)).isEmpty();
+        assertThat(list(realm, caller)).hasSize(1);
+    }
+
+    @Test
+    void cleaningTenThousandEndedRowsLeavesEveryActiveRecordUntouched() throws SQLException {
+        TestRealm realm = TestRealm.create(server, "lifecycle-bulk");
+        String userId = realm.createUser("bulk");
+        Tokens first = realm.login("bulk");
+        Tokens second = realm.loginOffline("bulk");
+        Tokens third = realm.login("bulk");
+        String recentlyEnded = currentId(realm, realm.login("bulk"));
+        Http.delete(realm.sessionsUrl() + "/" + recentlyEnded, first.accessToken());
+        seedEndedRows(realm.id(), userId, 10_000, Duration.ofDays(31));
+
+        Http.Reply cleanup = realm.admin().post(realm.adminApi() + "/cleanup", "");
+
+        assertThat(cleanup.status()).isEqualTo(200);
+        assertThat(cleanup.json().path("deleted").asLong()).isEqualTo(10_000);
+        assertThat(cleanup.json().path("ended").asLong()).isZero();
+        assertThat(db.count("select count(*) from SM_SESSION where REALM_ID = ? and STATUS = 'ACTIVE'", realm.id()))
+                .isEqualTo(3);
+        assertThat(history(realm, first)).singleElement()
+                .satisfies(s -> assertThat(s.path("id").asText()).isEqualTo(recentlyEnded));
+        for (Tokens tokens : new Tokens[] {first, second, third}) {
+            assertThat(realm.refresh(tokens.refreshToken()).status()).isEqualTo(200);
+        }
+    }
+
+    private TestRealm inactiveAfterTwoSeconds(String name) {
+        TestRealm realm = TestRealm.create(server, name);
+        realm.admin().mustPut(realm.adminApi() + "/config", Map.of("maxInactivity", "PT2S"));
+        return realm;
+    }
+
+    private void seedEndedRows(String realmId, String userId, int count, Duration endedAgo) throws SQLException {
+        long endedAt = System.currentTimeMillis() - endedAgo.toMillis();
+        try (Connection connection = db.connect(); PreparedStatement insert = connection.prepareStatement(
+                "insert into SM_SESSION (ID, REALM_ID, USER_ID, KC_SESSION_ID, TYPE, STATUS, MOBILE, REMEMBER_ME,"
+                        + " CREATED_AT, LAST_ACTIVE, ENDED_AT, END_REASON) values (?, ?, ?, ?, 'ONLINE', 'REVOKED',"
+                        + " false, false, ?, ?, ?, 'USER_REVOKED')")) {
+            for (int i = 0; i < count; i++) {
+                insert.setString(1, UUID.randomUUID().toString());
+                insert.setString(2, realmId);
+                insert.setString(3, userId);
+                insert.setString(4, "seeded-" + UUID.randomUUID());
+                insert.setLong(5, endedAt - 3_600_000);
+                insert.setLong(6, endedAt);
+                insert.setLong(7, endedAt);
+                insert.addBatch();
+                if (i % 1000 == 999) {
+                    insert.executeBatch();
+                }
+            }
+            insert.executeBatch();
+        }
+    }
+}
