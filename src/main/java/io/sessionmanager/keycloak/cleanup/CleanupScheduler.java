@@ -1,28 +1,26 @@
 package io.sessionmanager.keycloak.cleanup;
 
+import io.sessionmanager.keycloak.config.ServerSettings;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
 import org.keycloak.timer.TimerProvider;
 
-import java.time.Duration;
 
 /**
  * Schedules the {@link CleanupTask} once the database is migrated (so the table exists): first
- * run a minute after start, or sooner for shorter intervals, then every interval.
+ * run after the initial delay (a minute by default, not a whole interval), then every interval.
  */
 public final class CleanupScheduler {
-
-    private static final Duration FIRST_RUN = Duration.ofMinutes(1);
 
     private CleanupScheduler() {
     }
 
-    public static void scheduleAfterMigration(KeycloakSessionFactory factory, Duration interval, int batchSize) {
+    public static void scheduleAfterMigration(KeycloakSessionFactory factory, ServerSettings settings) {
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
-                schedule(factory, interval, batchSize);
+                schedule(factory, settings);
             }
         });
     }
@@ -36,13 +34,13 @@ public final class CleanupScheduler {
         }
     }
 
-    private static void schedule(KeycloakSessionFactory factory, Duration interval, int batchSize) {
-        CleanupTask task = new CleanupTask(batchSize);
-        long intervalMillis = interval.toMillis();
+    private static void schedule(KeycloakSessionFactory factory, ServerSettings settings) {
+        CleanupTask task = new CleanupTask(settings.cleanupBatchSize());
+        long intervalMillis = settings.cleanupInterval().toMillis();
         try (KeycloakSession session = factory.create()) {
             session.getProvider(TimerProvider.class).schedule(
                     new ClusterAwareScheduledTaskRunner(factory, task, intervalMillis),
-                    Math.min(FIRST_RUN.toMillis(), intervalMillis), intervalMillis);
+                    settings.cleanupInitialDelay().toMillis(), intervalMillis);
         }
     }
 }

@@ -28,7 +28,11 @@ public final class CleanupTask implements ScheduledTask {
         List<String> realmIds = session.realms().getRealmsStream().map(RealmModel::getId).toList();
         SessionCleanup cleanup = new SessionCleanup(session.getKeycloakSessionFactory(), batchSize);
         CleanupResult total = realmIds.stream().map(cleanup::clean).reduce(CleanupResult.NONE, CleanupResult::plus);
-        LOG.infof("Session cleanup ended %d and deleted %d session records", total.ended(), total.deleted());
+        if (total.ended() + total.deleted() > 0) {
+            LOG.infof("Session cleanup ended %d and deleted %d session records", total.ended(), total.deleted());
+        } else {
+            LOG.debug("Session cleanup found nothing to do");
+        }
     }
 
     @Override

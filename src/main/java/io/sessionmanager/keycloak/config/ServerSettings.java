@@ -7,31 +7,37 @@ import java.util.Map;
 
 /**
  * The extension's server options, read once at start-up
- * ({@code --spi-session-manager--default--<option>}): the policy of realms that set none, and how
- * often and in what batches the cleanup runs.
+ * ({@code --spi-session-manager--default--<option>}): the policy of realms that set none, and when,
+ * how often and in what batches the cleanup runs.
  */
-public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterval, int cleanupBatchSize) {
+public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterval, Duration cleanupInitialDelay,
+                             int cleanupBatchSize) {
 
     public static final String MAX_INACTIVITY = "max-inactivity";
     public static final String HISTORY_RETENTION = "history-retention";
     public static final String REVOKE_ON_PASSWORD_CHANGE = "revoke-on-password-change";
     public static final String NOTIFY_NEW_DEVICE = "notify-new-device";
     public static final String CLEANUP_INTERVAL = "cleanup-interval";
+    public static final String CLEANUP_INITIAL_DELAY = "cleanup-initial-delay";
     public static final String CLEANUP_BATCH_SIZE = "cleanup-batch-size";
 
     public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofHours(24);
+    public static final Duration DEFAULT_CLEANUP_INITIAL_DELAY = Duration.ofMinutes(1);
     public static final int DEFAULT_CLEANUP_BATCH_SIZE = 1000;
 
     public ServerSettings {
         if (cleanupInterval.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException(CLEANUP_INTERVAL + " must be at least PT1S");
         }
+        if (cleanupInitialDelay.isNegative()) {
+            throw new IllegalArgumentException(CLEANUP_INITIAL_DELAY + " must not be negative");
+        }
         if (cleanupBatchSize < 1 || cleanupBatchSize > 100_000) {
             throw new IllegalArgumentException(CLEANUP_BATCH_SIZE + " must be between 1 and 100000");
         }
     }
 
-    static ServerSettings from(Config.Scope config) {
+    public static ServerSettings from(Config.Scope config) {
         SessionPolicy defaults = SessionPolicy.DEFAULT;
         SessionPolicy policy = defaults.with(Map.of(
                 SessionPolicy.MAX_INACTIVITY, config.get(MAX_INACTIVITY, SessionPolicy.format(defaults.maxInactivity())),
@@ -42,6 +48,8 @@ public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterv
                 SessionPolicy.NOTIFY_NEW_DEVICE, config.getBoolean(NOTIFY_NEW_DEVICE, defaults.notifyNewDevice())));
         return new ServerSettings(policy,
                 SessionPolicy.duration(CLEANUP_INTERVAL, config.get(CLEANUP_INTERVAL, DEFAULT_CLEANUP_INTERVAL.toString())),
+                SessionPolicy.duration(CLEANUP_INITIAL_DELAY, config.get(CLEANUP_INITIAL_DELAY,
+                        DEFAULT_CLEANUP_INITIAL_DELAY.toString())),
                 config.getInt(CLEANUP_BATCH_SIZE, DEFAULT_CLEANUP_BATCH_SIZE));
     }
 }

@@ -15,7 +15,7 @@ public final class SessionManagerConfig implements Provider {
 
     private final ServerSettings settings;
 
-    SessionManagerConfig(ServerSettings settings) {
+    public SessionManagerConfig(ServerSettings settings) {
         this.settings = settings;
     }
 

@@ -113,13 +113,7 @@ class SignInRecordingIT {
     @Test
     void sessionsThatSignedInBeforeTheListenerWasEnabledAreListed() {
         realm.createUser("early");
-        setListeners(List.of("jboss-logging"));
-        Tokens before;
-        try {
-            before = realm.login("early");
-        } finally {
-            setListeners(List.of("jboss-logging", "session-manager"));
-        }
+        Tokens before = loginWithListenerOff("early");
         Tokens after = realm.login("early");
 
         List<JsonNode> sessions = list(realm, after);
@@ -135,13 +129,7 @@ class SignInRecordingIT {
     @Test
     void aRefreshOfASessionTheListenerNeverSawRecordsIt() {
         realm.createUser("unseen");
-        setListeners(List.of("jboss-logging"));
-        Tokens before;
-        try {
-            before = realm.login("unseen");
-        } finally {
-            setListeners(List.of("jboss-logging", "session-manager"));
-        }
+        Tokens before = loginWithListenerOff("unseen");
         assertThat(rowsFor(before)).isZero();
 
         assertThat(realm.refresh(before.refreshToken()).status()).isEqualTo(200);
@@ -222,6 +210,16 @@ class SignInRecordingIT {
 
     private long rowsFor(Tokens tokens) {
         return db.count("select count(*) from SM_SESSION where KC_SESSION_ID = ?", tokens.sessionId());
+    }
+
+    /** A sign-in the extension's listener does not see, as before it was enabled on a realm. */
+    private Tokens loginWithListenerOff(String username) {
+        setListeners(List.of("jboss-logging"));
+        try {
+            return realm.login(username);
+        } finally {
+            setListeners(List.of("jboss-logging", "session-manager"));
+        }
     }
 
     private void setListeners(List<String> listeners) {

@@ -14,8 +14,13 @@ public final class KeycloakExtension implements ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
 
-    /** Activity is written once a second rather than once a minute, so tests can observe it; events are logged. */
+    /**
+     * Activity is written once a second rather than once a minute, so tests can observe it; the
+     * scheduled cleanup stays out of the way of tests that count what a cleanup did (its own test
+     * runs a server of its own); events are logged.
+     */
     private static final List<String> OPTIONS = List.of("--spi-events-listener--session-manager--activity-interval=1",
+            "--spi-session-manager--default--cleanup-initial-delay=PT24H",
             "--log-level=INFO,org.keycloak.events:DEBUG");
 
     @Override

@@ -1,12 +1,17 @@
-package io.sessionmanager.keycloak.config;
+package io.sessionmanager.keycloak;
 
 import io.sessionmanager.keycloak.cleanup.CleanupScheduler;
+import io.sessionmanager.keycloak.config.ServerSettings;
+import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderFactory;
 
-/** Reads the server options once and starts the scheduled cleanup they configure. */
+/**
+ * The extension's composition root: reads the server options once, hands them to every
+ * {@link SessionManagerConfig}, and starts the scheduled cleanup they configure.
+ */
 public class SessionManagerConfigFactory implements ProviderFactory<SessionManagerConfig> {
 
     public static final String PROVIDER_ID = "default";
@@ -27,7 +32,7 @@ public class SessionManagerConfigFactory implements ProviderFactory<SessionManag
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         sessionFactory = factory;
-        CleanupScheduler.scheduleAfterMigration(factory, settings.cleanupInterval(), settings.cleanupBatchSize());
+        CleanupScheduler.scheduleAfterMigration(factory, settings);
     }
 
     @Override

@@ -1,5 +1,6 @@
-package io.sessionmanager.keycloak.config;
+package io.sessionmanager.keycloak;
 
+import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.Spi;
