@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.events;
 
 import io.sessionmanager.keycloak.model.EndReason;
+import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.SessionReconciler;
 import io.sessionmanager.keycloak.sessions.UserSessions;
 import org.keycloak.events.admin.AdminEvent;
@@ -13,7 +14,7 @@ import org.keycloak.models.UserModel;
 /**
  * What Keycloak's own admin API does to users and sessions, told by its admin events:
  * a password reset ends every session, a disabled user's sessions end, and sessions an admin
- * signs out show as logged out at once. (Deleted users and realms are handled where their
+ * signs out (one, or all of a user's) show as logged out at once. (Deleted users and realms are handled where their
  * records are deleted, in the model.)
  */
 final class AdminEvents {
@@ -44,7 +45,7 @@ final class AdminEvents {
         } else if (operation == OperationType.UPDATE && action.isEmpty()) {
             endIfDisabled(event.getRealmId(), userId);
         } else if (operation == OperationType.ACTION && action.equals("logout")) {
-            AfterCommit.run(session, event.getRealmId(), (s, realm) -> reconcile(s, realm, userId));
+            AfterCommit.run(session, event.getRealmId(), (s, realm) -> signedOut(s, realm, userId));
         }
     }
 
@@ -56,11 +57,18 @@ final class AdminEvents {
         }
     }
 
-    /** Keycloak's "sign out" of a user ends its online sessions; their records follow. */
-    private static void reconcile(KeycloakSession s, RealmModel realm, String userId) {
+    /**
+     * Keycloak's "sign out" of a user removes its online sessions and rejects every token issued
+     * before it, offline ones included, yet keeps the offline sessions. Those are ended too, so
+     * that the user is signed out everywhere and nothing half-alive is listed.
+     */
+    private static void signedOut(KeycloakSession s, RealmModel realm, String userId) {
         UserModel user = s.users().getUserById(realm, userId);
-        if (user != null) {
-            new SessionReconciler(s, realm).activeSessions(user);
+        if (user == null) {
+            return;
         }
+        SessionRevoker revoker = SessionRevoker.inBackground(s, realm);
+        new SessionReconciler(s, realm).activeSessions(user)
+                .forEach(live -> revoker.revoke(live.record(), EndReason.LOGGED_OUT));
     }
 }

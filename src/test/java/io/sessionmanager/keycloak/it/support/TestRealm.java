@@ -108,6 +108,11 @@ public final class TestRealm {
 
     /** Creates an enabled user with a complete profile and {@link #PASSWORD}; returns its id. */
     public String createUser(String username) {
+        return createUser(username, Map.of());
+    }
+
+    /** A user with attributes, such as {@code locale}. */
+    public String createUser(String username, Map<String, List<String>> attributes) {
         Http.Reply created = admin.mustPost("/" + name + "/users", Map.of(
                 "username", username,
                 "enabled", true,
@@ -115,6 +120,7 @@ public final class TestRealm {
                 "emailVerified", true,
                 "firstName", username,
                 "lastName", "Tester",
+                "attributes", attributes,
                 "credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
         String location = created.header("Location");
         return location.substring(location.lastIndexOf('/') + 1);

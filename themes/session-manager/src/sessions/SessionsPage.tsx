@@ -1,0 +1,189 @@
+import { type AccountEnvironment, Page, useEnvironment } from "@keycloak/keycloak-account-ui";
+import {
+  Alert,
+  AlertActionCloseButton,
+  AlertGroup,
+  Button,
+  DataList,
+  EmptyState,
+  EmptyStateBody,
+  EmptyStateHeader,
+  Spinner,
+  Split,
+  SplitItem,
+  Tab,
+  TabTitleText,
+  Tabs,
+} from "@patternfly/react-core";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { type Session, SessionsApi } from "./api";
+import { ConfirmDialog } from "./ConfirmDialog";
+import { SessionItem } from "./SessionItem";
+
+type Load = { state: "loading" } | { state: "error"; message: string } | { state: "done"; active: Session[]; history: Session[] };
+
+type Confirmation = { title: string; body: string; confirmLabel: string; action: () => Promise<void> };
+
+/** "Signed-in sessions": every device where the user is signed in, and ending any of them. */
+export const SessionsPage = () => {
+  const { t } = useTranslation();
+  const { environment, keycloak } = useEnvironment<AccountEnvironment>();
+  const api = useMemo(() => new SessionsApi(environment, keycloak), [environment, keycloak]);
+  const [load, setLoad] = useState<Load>({ state: "loading" });
+  const [tab, setTab] = useState<string | number>("active");
+  const [confirmation, setConfirmation] = useState<Confirmation>();
+  const [notice, setNotice] = useState<string>();
+  const locale = environment.locale ?? "en";
+
+  const refresh = useCallback(
+    async (signal?: AbortSignal) => {
+      try {
+        const [active, history] = await Promise.all([api.active(signal), api.history(signal)]);
+        setLoad({ state: "done", active, history });
+      } catch (error) {
+        if (!signal?.aborted) {
+          setLoad({ state: "error", message: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    const controller = new AbortController();
+    refresh(controller.signal);
+    return () => controller.abort();
+  }, [refresh]);
+
+  /** After this browser's own session ends, Keycloak's login page is the only place left to go. */
+  const signInAgain = () => keycloak.login();
+
+  const run = async (action: () => Promise<void>) => {
+    setConfirmation(undefined);
+    try {
+      await action();
+    } catch (error) {
+      setNotice(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const askRevoke = (session: Session) =>
+    setConfirmation({
+      title: t("sessionManager.revokeTitle"),
+      body: session.current ? t("sessionManager.revokeCurrentBody") : t("sessionManager.revokeBody", { device: session.deviceInfo }),
+      confirmLabel: t("sessionManager.revoke"),
+      action: async () => {
+        await api.revoke(session.id);
+        if (session.current) {
+          return signInAgain();
+        }
+        setNotice(t("sessionManager.revoked"));
+        await refresh();
+      },
+    });
+
+  const askSignOutOthers = () =>
+    setConfirmation({
+      title: t("sessionManager.signOutOthersTitle"),
+      body: t("sessionManager.signOutOthersBody"),
+      confirmLabel: t("sessionManager.signOutOthers"),
+      action: async () => {
+        const { revoked } = await api.revokeAll(true);
+        setNotice(t("sessionManager.othersSignedOut", { count: revoked }));
+        await refresh();
+      },
+    });
+
+  const askSignOutEverywhere = () =>
+    setConfirmation({
+      title: t("sessionManager.signOutEverywhereTitle"),
+      body: t("sessionManager.signOutEverywhereBody"),
+      confirmLabel: t("sessionManager.signOutEverywhere"),
+      action: async () => {
+        await api.revokeAll(false);
+        await signInAgain();
+      },
+    });
+
+  return (
+    <Page title={t("sessionManager.title")} description={t("sessionManager.description")}>
+      {notice && (
+        <AlertGroup isToast isLiveRegion>
+          <Alert variant="info" title={notice} timeout actionClose={<AlertActionCloseButton onClose={() => setNotice(undefined)} />} />
+        </AlertGroup>
+      )}
+      <Split hasGutter className="pf-v5-u-mb-md">
+        <SplitItem isFilled />
+        <SplitItem>
+          <Button variant="secondary" onClick={askSignOutOthers} isDisabled={load.state !== "done"} data-testid="sign-out-others">
+            {t("sessionManager.signOutOthers")}
+          </Button>
+        </SplitItem>
+        <SplitItem>
+          <Button variant="danger" onClick={askSignOutEverywhere} isDisabled={load.state !== "done"} data-testid="sign-out-everywhere">
+            {t("sessionManager.signOutEverywhere")}
+          </Button>
+        </SplitItem>
+      </Split>
+      <Tabs activeKey={tab} onSelect={(_, key) => setTab(key)} aria-label={t("sessionManager.title")}>
+        <Tab eventKey="active" title={<TabTitleText>{t("sessionManager.tab.active")}</TabTitleText>} data-testid="tab-active">
+          <Sessions load={load} pick="active" locale={locale} onRevoke={askRevoke} onRetry={() => refresh()} />
+        </Tab>
+        <Tab eventKey="history" title={<TabTitleText>{t("sessionManager.tab.history")}</TabTitleText>} data-testid="tab-history">
+          <Sessions load={load} pick="history" locale={locale} onRetry={() => refresh()} />
+        </Tab>
+      </Tabs>
+      {confirmation && (
+        <ConfirmDialog
+          title={confirmation.title}
+          body={confirmation.body}
+          confirmLabel={confirmation.confirmLabel}
+          onConfirm={() => run(confirmation.action)}
+          onCancel={() => setConfirmation(undefined)}
+        />
+      )}
+    </Page>
+  );
+};
+
+type SessionsProps = {
+  load: Load;
+  pick: "active" | "history";
+  locale: string;
+  onRevoke?: (session: Session) => void;
+  onRetry: () => void;
+};
+
+const Sessions = ({ load, pick, locale, onRevoke, onRetry }: SessionsProps) => {
+  const { t } = useTranslation();
+  if (load.state === "loading") {
+    return <Spinner className="pf-v5-u-m-lg" aria-label={t("sessionManager.loading")} />;
+  }
+  if (load.state === "error") {
+    return (
+      <Alert variant="danger" isInline title={t("sessionManager.error")} className="pf-v5-u-mt-md" data-testid="load-error">
+        <p>{load.message}</p>
+        <Button variant="link" isInline onClick={onRetry}>
+          {t("sessionManager.retry")}
+        </Button>
+      </Alert>
+    );
+  }
+  const sessions = load[pick];
+  if (sessions.length === 0) {
+    return (
+      <EmptyState variant="sm">
+        <EmptyStateHeader titleText={t(pick === "active" ? "sessionManager.noActive" : "sessionManager.noHistory")} headingLevel="h2" />
+        {pick === "history" && <EmptyStateBody>{t("sessionManager.noHistoryBody")}</EmptyStateBody>}
+      </EmptyState>
+    );
+  }
+  return (
+    <DataList aria-label={t(pick === "active" ? "sessionManager.tab.active" : "sessionManager.tab.history")} className="pf-v5-u-mt-md">
+      {sessions.map((session) => (
+        <SessionItem key={session.id} session={session} locale={locale} onRevoke={onRevoke} />
+      ))}
+    </DataList>
+  );
+};

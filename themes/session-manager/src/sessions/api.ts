@@ -1,0 +1,70 @@
+import type { BaseEnvironment } from "@keycloak/keycloak-ui-shared";
+import type Keycloak from "keycloak-js";
+
+/** A session as the extension's API returns it (GET /realms/{realm}/sessions). */
+export type Session = {
+  id: string;
+  current: boolean;
+  type: "ONLINE" | "OFFLINE";
+  status: "ACTIVE" | "REVOKED" | "LOGGED_OUT" | "EXPIRED";
+  deviceInfo: string;
+  device: { browser: string | null; os: string | null; osVersion: string | null; device: string | null; mobile: boolean };
+  userAgent: string | null;
+  ipAddress: string | null;
+  lastIpAddress: string | null;
+  clients: string[];
+  createdAt: string;
+  lastActive: string;
+  idleExpiresAt: string | null;
+  expiresAt: string | null;
+  endedAt: string | null;
+  endReason: string | null;
+};
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Calls the extension's user API with the console's own (refreshed) access token. */
+export class SessionsApi {
+  constructor(
+    private readonly environment: BaseEnvironment,
+    private readonly keycloak: Keycloak,
+  ) {}
+
+  active(signal?: AbortSignal): Promise<Session[]> {
+    return this.call("GET", "", signal) as Promise<Session[]>;
+  }
+
+  history(signal?: AbortSignal): Promise<Session[]> {
+    return this.call("GET", "/history", signal) as Promise<Session[]>;
+  }
+
+  revoke(id: string): Promise<unknown> {
+    return this.call("DELETE", `/${encodeURIComponent(id)}`);
+  }
+
+  revokeAll(keepCurrent: boolean): Promise<{ revoked: number }> {
+    return this.call("DELETE", `?keepCurrent=${keepCurrent}`) as Promise<{ revoked: number }>;
+  }
+
+  private async call(method: string, path: string, signal?: AbortSignal): Promise<unknown> {
+    await this.keycloak.updateToken(30);
+    const url = `${this.environment.serverBaseUrl}/realms/${encodeURIComponent(this.environment.realm)}/sessions${path}`;
+    const response = await fetch(url, {
+      method,
+      signal,
+      headers: { Authorization: `Bearer ${this.keycloak.token}`, Accept: "application/json" },
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new ApiError(response.status, body.error_description ?? response.statusText);
+    }
+    return response.status === 204 ? undefined : response.json();
+  }
+}
