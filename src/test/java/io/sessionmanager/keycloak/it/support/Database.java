@@ -6,15 +6,51 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 
-/** Keycloak's database as the tests reach it: the options that point the server at it, and JDBC. */
-public record Database(List<String> serverOptions, String jdbcUrl, String user, String password) {
+/**
+ * Keycloak's database as the tests reach it: the options that point the server at it, and JDBC.
+ * The embedded H2 runs in mixed mode so that tests can read and seed it while the server runs;
+ * PostgreSQL and MariaDB are the machine's own servers, each run on a database of its own.
+ */
+public record Database(String kind, List<String> serverOptions, String jdbcUrl, String user, String password) {
 
-    static Database h2(Path file) {
+    /** A fresh, empty database of the kind named by {@code -Dkeycloak.db} (h2, postgres, mariadb). */
+    public static Database fresh(String kind, Path home) {
+        return switch (kind.toLowerCase(Locale.ROOT)) {
+            case "h2" -> h2(home.resolve("data/h2/keycloakdb"));
+            case "postgres" -> server("postgres", "jdbc:postgresql://127.0.0.1:5432/", "postgres", "");
+            case "mariadb" -> server("mariadb", "jdbc:mariadb://127.0.0.1:3306/", "root", "");
+            default -> throw new IllegalArgumentException("keycloak.db must be h2, postgres or mariadb, not " + kind);
+        };
+    }
+
+    public static String kindFromSystemProperty() {
+        return System.getProperty("keycloak.db", "h2");
+    }
+
+    private static Database h2(Path file) {
         String url = "jdbc:h2:file:" + file.toAbsolutePath() + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE";
-        return new Database(List.of("--db=dev-file", "--db-url=" + url, "--db-username=sa", "--db-password=password"),
-                url, "sa", "password");
+        return new Database("h2", List.of("--db=dev-file", "--db-url=" + url, "--db-username=sa",
+                "--db-password=password"), url, "sa", "password");
+    }
+
+    private static Database server(String kind, String serverUrl, String user, String password) {
+        String name = "sm_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        try (Connection connection = DriverManager.getConnection(serverUrl + (kind.equals("postgres") ? "postgres" : ""),
+                user, password); Statement statement = connection.createStatement()) {
+            statement.execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create a " + kind + " database at " + serverUrl
+                    + " (is the server running? .ci/run starts it)", e);
+        }
+        String url = serverUrl + name;
+        List<String> options = List.of("--db=" + kind, "--db-url=" + url, "--db-username=" + user,
+                "--db-password=" + password);
+        return new Database(kind, options, url, user, password);
     }
 
     public Connection connect() {

@@ -45,14 +45,13 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /**
-     * Starts {@code kc.sh start-dev} on the embedded H2 database, with extra server options. The
-     * database runs in H2's mixed mode so that tests can read and seed the extension's table
-     * while the server runs.
+     * Starts {@code kc.sh start-dev} with extra server options, on a fresh database of the kind
+     * {@code -Dkeycloak.db} names (the embedded H2 by default).
      */
     public static KeycloakServer start(String name, List<String> options) {
         Path home = prepareHome(name);
         int port = freePort();
-        Database database = Database.h2(home.resolve("data/h2/keycloakdb"));
+        Database database = Database.fresh(Database.kindFromSystemProperty(), home);
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-port=" + port, "--http-management-port=" + freePort()));
         command.addAll(database.serverOptions());
@@ -87,6 +86,10 @@ public final class KeycloakServer implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     @Override
