@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.model;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 
@@ -33,6 +34,18 @@ public final class SessionStore {
     public Optional<SessionRecord> findByKeycloakSessionId(String keycloakSessionId) {
         return em.createQuery("select r from SessionRecord r where r.keycloakSessionId = :kcId", SessionRecord.class)
                 .setParameter("kcId", keycloakSessionId)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /**
+     * A locking read: it sees rows committed after this transaction began even under REPEATABLE
+     * READ (MariaDB/MySQL's default), such as one another transaction just inserted.
+     */
+    public Optional<SessionRecord> findCommittedByKeycloakSessionId(String keycloakSessionId) {
+        return em.createQuery("select r from SessionRecord r where r.keycloakSessionId = :kcId", SessionRecord.class)
+                .setParameter("kcId", keycloakSessionId)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .getResultStream()
                 .findFirst();
     }

@@ -118,7 +118,8 @@ public final class SessionReconciler {
 
     /**
      * Inserts in a transaction of its own, so that losing a race with the listener or another
-     * request inserting the same session costs nothing but a re-read.
+     * request inserting the same session costs nothing but a re-read; the re-read is a locking
+     * one, as this request's own snapshot may predate that insert.
      */
     private SessionRecord insert(SessionRecord record) {
         try {
@@ -127,7 +128,8 @@ public final class SessionReconciler {
         } catch (RuntimeException e) {
             LOG.debugf(e, "Record for a Keycloak session was inserted concurrently");
         }
-        return store.findByKeycloakSessionId(record.getKeycloakSessionId()).orElseThrow();
+        return store.findCommittedByKeycloakSessionId(record.getKeycloakSessionId())
+                .orElseThrow(() -> new IllegalStateException("Could not record Keycloak session of record " + record.getId()));
     }
 
     /** A session Keycloak dropped past its deadline expired; before it, someone logged it out. */

@@ -224,7 +224,7 @@ public final class Benchmark {
         Load.Stats rest = Load.run(WORKERS, settings.round(), w -> () -> client.login(ON, "user" + (w % USERS), PASSWORD) != null);
         long t0 = System.nanoTime();
         CompletableFuture<Http.Reply> cleanup = CompletableFuture.supplyAsync(
-                () -> seedRealm.admin().post(seedRealm.adminApi() + "/cleanup", ""));
+                () -> seedRealm.admin().post(seedRealm.adminApi() + "/cleanup", "", Duration.ofMinutes(20)));
         Load.Stats during = Load.runWhile(WORKERS, () -> !cleanup.isDone(), Duration.ofMinutes(10),
                 w -> () -> client.login(ON, "user" + (w % USERS), PASSWORD) != null);
         Http.Reply reply = cleanup.get();
