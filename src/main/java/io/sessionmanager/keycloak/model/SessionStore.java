@@ -26,11 +26,6 @@ public final class SessionStore {
         em.persist(record);
     }
 
-    /** Writes pending changes now, so that a constraint violation surfaces here and not at commit. */
-    public void flush() {
-        em.flush();
-    }
-
     public Optional<SessionRecord> findByKeycloakSessionId(String keycloakSessionId) {
         return em.createQuery("select r from SessionRecord r where r.keycloakSessionId = :kcId", SessionRecord.class)
                 .setParameter("kcId", keycloakSessionId)
