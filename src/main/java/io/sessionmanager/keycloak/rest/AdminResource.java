@@ -7,7 +7,6 @@ import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
-import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.UserSessions;
 import jakarta.ws.rs.Consumes;
@@ -80,9 +79,7 @@ public final class AdminResource {
             UserModel user = viewableUser(userId);
             Page page = Page.parse(first, max);
             UserSessions sessions = new UserSessions(session, realm);
-            sessions.active(user);
-            List<SessionRecord> ended = SessionStore.of(session).findEnded(realm.getId(), user.getId(), page.first(),
-                    page.max());
+            List<SessionRecord> ended = sessions.ended(user, page.first(), page.max());
             SessionViews views = views(sessions);
             return Response.ok(ended.stream().map(views::ended).toList()).build();
         });

@@ -66,8 +66,7 @@ public final class SessionsResource {
         return respond(Access.READ, caller -> {
             Page page = Page.parse(first, max);
             UserSessions sessions = new UserSessions(session, realm);
-            sessions.active(caller.user());
-            List<SessionRecord> ended = store().findEnded(realm.getId(), caller.user().getId(), page.first(), page.max());
+            List<SessionRecord> ended = sessions.ended(caller.user(), page.first(), page.max());
             SessionViews views = views(sessions, caller);
             return ok(ended.stream().map(views::ended).toList());
         });
@@ -173,10 +172,6 @@ public final class SessionsResource {
             return Optional.empty();
         }
         return SessionStore.of(session).findForUser(realm.getId(), user.getId(), id);
-    }
-
-    private SessionStore store() {
-        return SessionStore.of(session);
     }
 
     private SessionViews views(UserSessions sessions, Caller caller) {

@@ -3,6 +3,8 @@ package io.sessionmanager.keycloak.sessions;
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.model.EndReason;
+import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
@@ -38,6 +40,15 @@ public final class UserSessions {
         return live.stream()
                 .filter(s -> !(s.isInactive(policy.maxInactivity(), now) && revoker.revoke(s.record(), EndReason.INACTIVITY)))
                 .toList();
+    }
+
+    /**
+     * The user's ended sessions, most recently ended first. Reconciles first, so a session
+     * Keycloak ended since the last look is already among them.
+     */
+    public List<SessionRecord> ended(UserModel user, int first, int max) {
+        active(user);
+        return SessionStore.of(session).findEnded(realm.getId(), user.getId(), first, max);
     }
 
     /** Revokes every active session of the user but the one with {@code keepKeycloakSessionId}, if given. */
