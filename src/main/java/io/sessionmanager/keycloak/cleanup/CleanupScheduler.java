@@ -35,7 +35,7 @@ public final class CleanupScheduler {
     }
 
     private static void schedule(KeycloakSessionFactory factory, ServerSettings settings) {
-        CleanupTask task = new CleanupTask(settings.cleanupBatchSize());
+        CleanupTask task = new CleanupTask(settings.cleanupBatchSize(), settings.cleanupInterval());
         long intervalMillis = settings.cleanupInterval().toMillis();
         try (KeycloakSession session = factory.create()) {
             session.getProvider(TimerProvider.class).schedule(

@@ -55,13 +55,15 @@ public final class SessionCleanup {
         return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
             RealmModel realm = bind(s, realmId);
             SessionPolicy policy = s.getProvider(SessionManagerConfig.class).policy(realm);
-            List<SessionRecord> stale = SessionStore.of(s).findStale(realmId,
+            SessionStore store = SessionStore.of(s);
+            List<SessionRecord> stale = store.findStale(realmId,
                     now - policy.maxInactivity().toMillis(), now, afterId, batchSize);
             SessionReconciler reconciler = new SessionReconciler(s, realm);
             SessionRevoker revoker = SessionRevoker.inBackground(s, realm);
             long ended = stale.stream()
                     .filter(record -> reconciler.settle(record, revoker, policy.maxInactivity(), now))
                     .count();
+            store.flushAndDetach(stale);
             String lastId = stale.isEmpty() ? afterId : stale.get(stale.size() - 1).getId();
             return new Batch(stale.size(), ended, lastId);
         });

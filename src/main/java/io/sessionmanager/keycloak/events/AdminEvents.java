@@ -1,7 +1,9 @@
 package io.sessionmanager.keycloak.events;
 
 import io.sessionmanager.keycloak.model.EndReason;
+import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import io.sessionmanager.keycloak.sessions.LiveSession;
 import io.sessionmanager.keycloak.sessions.SessionReconciler;
 import io.sessionmanager.keycloak.sessions.UserSessions;
 import org.keycloak.events.admin.AdminEvent;
@@ -10,6 +12,8 @@ import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+
+import java.util.List;
 
 /**
  * What Keycloak's own admin API does to users and sessions, told by its admin events:
@@ -68,7 +72,8 @@ final class AdminEvents {
             return;
         }
         SessionRevoker revoker = SessionRevoker.inBackground(s, realm);
-        new SessionReconciler(s, realm).activeSessions(user)
-                .forEach(live -> revoker.revoke(live.record(), EndReason.LOGGED_OUT));
+        List<LiveSession> live = new SessionReconciler(s, realm).activeSessions(user);
+        live.forEach(one -> revoker.revoke(one.record(), one.online(), one.offline(), EndReason.LOGGED_OUT));
+        SessionStore.of(s).flushAndDetach(live.stream().map(LiveSession::record).toList());
     }
 }

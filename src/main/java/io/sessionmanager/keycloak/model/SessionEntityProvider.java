@@ -4,14 +4,14 @@ import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 
 import java.util.List;
 
-/** Registers the session table and its Liquibase changelog in Keycloak's own database. */
+/** Registers the extension's tables and their Liquibase changelog in Keycloak's own database. */
 public class SessionEntityProvider implements JpaEntityProvider {
 
     static final String CHANGELOG = "META-INF/session-manager/changelog-master.xml";
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(SessionRecord.class);
+        return List.of(SessionRecord.class, CleanupRun.class);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-/** Every read and write of the session table. Runs in the caller's Keycloak transaction. */
+/** Every read and write of the extension's tables. Runs in the caller's Keycloak transaction. */
 public final class SessionStore {
 
     private final EntityManager em;
@@ -26,10 +26,21 @@ public final class SessionStore {
         em.persist(record);
     }
 
+    /**
+     * Writes the records' changes now and stops tracking them for the rest of the transaction.
+     * When Keycloak commits the removal of many sessions it runs a locking query per session, and
+     * Hibernate dirty-checks every tracked entity before each query: with hundreds of our records
+     * still tracked, ending a user's sessions grows with the square of their number.
+     */
+    public void flushAndDetach(Collection<SessionRecord> records) {
+        em.flush();
+        records.forEach(em::detach);
+    }
+
     public Optional<SessionRecord> findByKeycloakSessionId(String keycloakSessionId) {
         return em.createQuery("select r from SessionRecord r where r.keycloakSessionId = :kcId", SessionRecord.class)
                 .setParameter("kcId", keycloakSessionId)
-                .getResultStream()
+                .getResultList().stream()
                 .findFirst();
     }
 
@@ -41,7 +52,7 @@ public final class SessionStore {
         return em.createQuery("select r from SessionRecord r where r.keycloakSessionId = :kcId", SessionRecord.class)
                 .setParameter("kcId", keycloakSessionId)
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultStream()
+                .getResultList().stream()
                 .findFirst();
     }
 
@@ -128,5 +139,14 @@ public final class SessionStore {
     public Optional<SessionRecord> findForUser(String realmId, String userId, String id) {
         return Optional.ofNullable(em.find(SessionRecord.class, id))
                 .filter(r -> r.getRealmId().equals(realmId) && r.getUserId().equals(userId));
+    }
+
+    /** The scheduled cleanup's last run, locked until this transaction ends. */
+    public CleanupRun lockCleanupRun() {
+        return em.find(CleanupRun.class, CleanupRun.SCHEDULED, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    public CleanupRun findCleanupRun() {
+        return em.find(CleanupRun.class, CleanupRun.SCHEDULED);
     }
 }

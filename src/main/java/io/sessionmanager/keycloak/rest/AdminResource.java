@@ -5,8 +5,10 @@ import io.sessionmanager.keycloak.cleanup.CleanupResult;
 import io.sessionmanager.keycloak.cleanup.SessionCleanup;
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.config.SessionPolicy;
+import io.sessionmanager.keycloak.model.CleanupRun;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.UserSessions;
 import jakarta.ws.rs.Consumes;
@@ -32,6 +34,7 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 import org.keycloak.util.JsonSerialization;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -154,6 +157,26 @@ public final class AdminResource {
             adminEvent.operation(OperationType.ACTION).resource(ResourceType.REALM)
                     .resourcePath(session.getContext().getUri()).success();
             return Response.ok(Map.of("ended", result.ended(), "deleted", result.deleted())).build();
+        });
+    }
+
+    /**
+     * The scheduled cleanup's last run across the cluster (it covers every realm):
+     * {@code {"node", "startedAt", "finishedAt"}}, or {@code {}} before the first run.
+     */
+    @GET
+    @Path("cleanup")
+    public Response lastCleanup() {
+        return respond(() -> {
+            auth.realm().requireViewRealm();
+            CleanupRun run = SessionStore.of(session).findCleanupRun();
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (run != null && run.hasRun()) {
+                body.put("node", run.getNode());
+                body.put("startedAt", run.getStartedAt());
+                body.put("finishedAt", run.getFinishedAt());
+            }
+            return Response.ok(body).build();
         });
     }
 

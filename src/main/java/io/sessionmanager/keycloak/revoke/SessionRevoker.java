@@ -57,9 +57,22 @@ public final class SessionRevoker {
             return false;
         }
         String id = record.getKeycloakSessionId();
-        end(session.sessions().getUserSession(realm, id), record);
-        // Looked up only now: Keycloak's logout of an offline session also removes its online twin.
-        end(session.sessions().getOfflineUserSession(realm, id), record);
+        return revoke(record, session.sessions().getUserSession(realm, id),
+                session.sessions().getOfflineUserSession(realm, id), reason);
+    }
+
+    /**
+     * As {@link #revoke(SessionRecord, EndReason)}, with the record's online and offline Keycloak
+     * sessions (null where there is none) that the caller already holds, saving two lookups per
+     * session when ending many.
+     */
+    public boolean revoke(SessionRecord record, UserSessionModel online, UserSessionModel offline, EndReason reason) {
+        if (!record.isActive()) {
+            return false;
+        }
+        // Online first: Keycloak's logout of an offline session also removes a still-present online twin.
+        end(online, record);
+        end(offline, record);
         record.end(reason, Time.currentTimeMillis());
         audit(record, reason);
         return true;

@@ -79,7 +79,7 @@ public final class SessionReconciler {
             return record.end(endedByKeycloak(record, now), now);
         }
         if (live.isInactive(maxInactivity, now)) {
-            return revoker.revoke(record, EndReason.INACTIVITY);
+            return revoker.revoke(record, live.online(), live.offline(), EndReason.INACTIVITY);
         }
         record.setLastActive(live.lastActive());
         record.setExpiresAt(live.maxLifespanDeadline(realm));

@@ -38,7 +38,8 @@ public final class UserSessions {
         long now = Time.currentTimeMillis();
         SessionRevoker revoker = SessionRevoker.inRequest(session, realm);
         return live.stream()
-                .filter(s -> !(s.isInactive(policy.maxInactivity(), now) && revoker.revoke(s.record(), EndReason.INACTIVITY)))
+                .filter(s -> !(s.isInactive(policy.maxInactivity(), now)
+                        && revoker.revoke(s.record(), s.online(), s.offline(), EndReason.INACTIVITY)))
                 .toList();
     }
 
@@ -56,9 +57,11 @@ public final class UserSessions {
         // Collected before revoking: each revocation removes Keycloak sessions the reconciler reads.
         List<LiveSession> live = active(user);
         SessionRevoker revoker = SessionRevoker.inRequest(session, realm);
-        return live.stream()
+        long revoked = live.stream()
                 .filter(s -> !s.record().getKeycloakSessionId().equals(keepKeycloakSessionId))
-                .filter(s -> revoker.revoke(s.record(), reason))
+                .filter(s -> revoker.revoke(s.record(), s.online(), s.offline(), reason))
                 .count();
+        SessionStore.of(session).flushAndDetach(live.stream().map(LiveSession::record).toList());
+        return revoked;
     }
 }

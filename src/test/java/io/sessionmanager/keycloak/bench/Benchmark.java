@@ -2,7 +2,7 @@ package io.sessionmanager.keycloak.bench;
 
 import io.sessionmanager.keycloak.it.support.Database;
 import io.sessionmanager.keycloak.it.support.Http;
-import io.sessionmanager.keycloak.it.support.KeycloakServer;
+import io.sessionmanager.keycloak.it.support.DistributionServer;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 
 import java.io.IOException;
@@ -35,20 +35,25 @@ public final class Benchmark {
     private static final String PASSWORD = TestRealm.PASSWORD;
 
     private final BenchClient client;
-    private final KeycloakServer server;
+    private final DistributionServer server;
     private final Settings settings;
+    private final boolean profile;
     private final Map<String, Object> results = new LinkedHashMap<>();
     private TestRealm on;
     private TestRealm seedRealm;
 
-    /** How long and how much: the defaults take about ten minutes; --quick is a smoke run. */
+    /**
+     * How long and how much: the defaults take about twelve minutes; --quick is a smoke run. Many
+     * short alternating rounds cancel the machine's drift better than a few long ones.
+     */
     record Settings(Duration round, int rounds, int otherRows, int sessionsForMemory) {
     }
 
-    private Benchmark(KeycloakServer server, Settings settings) {
+    private Benchmark(DistributionServer server, Settings settings, boolean profile) {
         this.server = server;
         this.client = new BenchClient(server.baseUrl());
         this.settings = settings;
+        this.profile = profile;
     }
 
     public static void main(String[] args) throws Exception {
@@ -59,10 +64,10 @@ public final class Benchmark {
         }
         Settings settings = arguments.contains("--quick")
                 ? new Settings(Duration.ofSeconds(3), 2, 100_000, 1_000)
-                : new Settings(Duration.ofSeconds(10), 4, 1_000_000, 10_000);
-        try (KeycloakServer server = KeycloakServer.start("bench-server", List.of(
+                : new Settings(Duration.ofSeconds(5), 8, 1_000_000, 10_000);
+        try (DistributionServer server = DistributionServer.start("bench-server", List.of(
                 "--spi-session-manager--default--cleanup-initial-delay=PT24H"))) {
-            new Benchmark(server, settings).run(String.join(" ", args));
+            new Benchmark(server, settings, arguments.contains("--profile")).run(String.join(" ", args));
         }
     }
 
@@ -110,16 +115,17 @@ public final class Benchmark {
 
     /** Throughput with the listener on over off: warm-up, then alternating rounds, medians. */
     private double ratio(String name, java.util.function.IntFunction<java.util.function.Function<String,
-            java.util.concurrent.Callable<Boolean>>> operation) {
+            java.util.concurrent.Callable<Boolean>>> operation) throws Exception {
         for (String realm : List.of(ON, OFF)) {
-            Load.run(WORKERS, settings.round(), worker -> operation.apply(worker).apply(realm));
+            Load.run(WORKERS, settings.round().multipliedBy(2), worker -> operation.apply(worker).apply(realm));
         }
         List<Double> on = new ArrayList<>();
         List<Double> off = new ArrayList<>();
         for (int round = 0; round < settings.rounds(); round++) {
             boolean onFirst = round % 2 == 0;
             for (String realm : onFirst ? List.of(ON, OFF) : List.of(OFF, ON)) {
-                Load.Stats stats = Load.run(WORKERS, settings.round(), worker -> operation.apply(worker).apply(realm));
+                Load.Stats stats = profiled(name + "-" + realm + "-" + round,
+                        () -> Load.run(WORKERS, settings.round(), worker -> operation.apply(worker).apply(realm)));
                 (realm.equals(ON) ? on : off).add(stats.perSecond());
             }
         }
@@ -178,8 +184,10 @@ public final class Benchmark {
         Load.Stats ours = null;
         Load.Stats theirs = null;
         for (int round = 0; round < 3; round++) {
-            theirs = Load.run(1, settings.round(), w -> () -> client.get("/realms/" + ON + "/account/sessions", bearer) == 200);
-            ours = Load.run(1, settings.round(), w -> () -> client.get("/realms/" + ON + "/sessions", bearer) == 200);
+            theirs = profiled("list-keycloak-" + round, () -> Load.run(1, settings.round(),
+                    w -> () -> client.get("/realms/" + ON + "/account/sessions", bearer) == 200));
+            ours = profiled("list-ours-" + round, () -> Load.run(1, settings.round(),
+                    w -> () -> client.get("/realms/" + ON + "/sessions", bearer) == 200));
         }
         double ratio = ours.percentileMillis(50) / theirs.percentileMillis(50);
         print("list_p50_ms", ours.percentileMillis(50));
@@ -190,25 +198,42 @@ public final class Benchmark {
         results.put("list_p50_ratio", ratio);
     }
 
-    /** DELETE of all of a user's 200 sessions, per session, beside Keycloak's own DELETE /account/sessions. */
+    /**
+     * DELETE of all of a user's 200 sessions, per session, beside Keycloak's own DELETE
+     * /account/sessions: alternating rounds, medians.
+     */
     private void revokeAll() throws Exception {
-        String ours = signInTimes("revoker", 199);
-        long t0 = System.nanoTime();
-        int status = client.delete("/realms/" + ON + "/sessions", ours);
-        double oursMs = (System.nanoTime() - t0) / 1e6 / 200;
-        String theirs = signInTimes("account-revoker", 199);
-        t0 = System.nanoTime();
-        int theirStatus = client.delete("/realms/" + ON + "/account/sessions?current=true", theirs);
-        double theirsMs = (System.nanoTime() - t0) / 1e6 / 200;
-        if (status != 200 || theirStatus / 100 != 2) {
-            throw new IllegalStateException("revoke-all failed: " + status + " / " + theirStatus);
+        List<Double> ours = new ArrayList<>();
+        List<Double> theirs = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            boolean oursFirst = round % 2 == 0;
+            for (boolean isOurs : oursFirst ? List.of(true, false) : List.of(false, true)) {
+                (isOurs ? ours : theirs).add(isOurs
+                        ? revokeAllMillisPerSession("revoker", "/realms/" + ON + "/sessions", "revoke-all-ours-" + round)
+                        : revokeAllMillisPerSession("account-revoker", "/realms/" + ON + "/account/sessions?current=true",
+                                "revoke-all-keycloak-" + round));
+            }
         }
-        print("revoke_all_ms_per_session", oursMs);
-        print("account_revoke_all_ms_per_session", theirsMs);
-        print("revoke_all_ratio", oursMs / theirsMs);
-        results.put("revoke_all_ms_per_session", oursMs);
-        results.put("account_revoke_all_ms_per_session", theirsMs);
-        results.put("revoke_all_ratio", oursMs / theirsMs);
+        double ratio = median(ours) / median(theirs);
+        print("revoke_all_ms_per_session", median(ours));
+        print("account_revoke_all_ms_per_session", median(theirs));
+        print("revoke_all_ratio", ratio);
+        results.put("revoke_all_ms_per_session", median(ours));
+        results.put("account_revoke_all_ms_per_session", median(theirs));
+        results.put("revoke_all_ratio", ratio);
+    }
+
+    private double revokeAllMillisPerSession(String user, String path, String profileName) throws Exception {
+        String bearer = signInTimes(user, 199);
+        return profiled(profileName, () -> {
+            long t0 = System.nanoTime();
+            int status = client.delete(path, bearer);
+            double millis = (System.nanoTime() - t0) / 1e6 / 200;
+            if (status / 100 != 2) {
+                throw new IllegalStateException("DELETE " + path + " failed: " + status);
+            }
+            return millis;
+        });
     }
 
     /** Signs a user in {@code times} times, then once more; returns the last sign-in's access token. */
@@ -221,12 +246,13 @@ public final class Benchmark {
 
     /** Deleting the seeded rows, and what it does to sign-ins meanwhile. */
     private void cleanup() throws Exception {
-        Load.Stats rest = Load.run(WORKERS, settings.round(), w -> () -> client.login(ON, "user" + (w % USERS), PASSWORD) != null);
+        Load.Stats rest = Load.run(WORKERS, settings.round().multipliedBy(2),
+                w -> () -> client.login(ON, "user" + (w % USERS), PASSWORD) != null);
         long t0 = System.nanoTime();
         CompletableFuture<Http.Reply> cleanup = CompletableFuture.supplyAsync(
                 () -> seedRealm.admin().post(seedRealm.adminApi() + "/cleanup", "", Duration.ofMinutes(20)));
-        Load.Stats during = Load.runWhile(WORKERS, () -> !cleanup.isDone(), Duration.ofMinutes(10),
-                w -> () -> client.login(ON, "user" + (w % USERS), PASSWORD) != null);
+        Load.Stats during = profiled("cleanup", () -> Load.runWhile(WORKERS, () -> !cleanup.isDone(), Duration.ofMinutes(10),
+                w -> () -> client.login(ON, "user" + (w % USERS), PASSWORD) != null));
         Http.Reply reply = cleanup.get();
         double seconds = (System.nanoTime() - t0) / 1e9;
         long deleted = reply.json().path("deleted").asLong();
@@ -263,11 +289,28 @@ public final class Benchmark {
                 left.getAndDecrement() <= 0 || client.login(realm, "user" + (w % USERS), PASSWORD) != null);
     }
 
+    /**
+     * Measures one thing; with --profile, under a JFR recording (Java stacks sampled every
+     * millisecond) written to target/bench/{name}.jfr, one file per request kind and round so
+     * that ours and Keycloak's can be compared stack by stack.
+     */
+    private <T> T profiled(String name, java.util.concurrent.Callable<T> measurement) throws Exception {
+        if (!profile) {
+            return measurement.call();
+        }
+        Path file = Path.of("target/bench", name + ".jfr").toAbsolutePath();
+        Files.createDirectories(file.getParent());
+        jcmd("JFR.start", "name=" + name, "settings=profile", "jdk.ExecutionSample#period=1ms", "filename=" + file);
+        try {
+            return measurement.call();
+        } finally {
+            jcmd("JFR.stop", "name=" + name);
+        }
+    }
+
     private long heapUsedAfterGc() throws IOException, InterruptedException {
-        String jcmd = ProcessHandle.of(server.pid()).flatMap(p -> p.info().command())
-                .map(java -> Path.of(java).resolveSibling("jcmd").toString()).orElse("jcmd");
-        run(jcmd, String.valueOf(server.pid()), "GC.run");
-        String info = run(jcmd, String.valueOf(server.pid()), "GC.heap_info");
+        jcmd("GC.run");
+        String info = jcmd("GC.heap_info");
         java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
         if (!used.find()) {
             throw new IllegalStateException("No heap figure in: " + info);
@@ -275,7 +318,12 @@ public final class Benchmark {
         return Long.parseLong(used.group(1)) * 1024;
     }
 
-    private static String run(String... command) throws IOException, InterruptedException {
+    /** A diagnostic command to the server's JVM, with the jcmd of the JDK it runs on. */
+    private String jcmd(String... arguments) throws IOException, InterruptedException {
+        String jcmd = ProcessHandle.of(server.pid()).flatMap(p -> p.info().command())
+                .map(java -> Path.of(java).resolveSibling("jcmd").toString()).orElse("jcmd");
+        List<String> command = new ArrayList<>(List.of(jcmd, String.valueOf(server.pid())));
+        command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes());
         process.waitFor();

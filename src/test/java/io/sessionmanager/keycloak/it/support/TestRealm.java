@@ -76,6 +76,11 @@ public final class TestRealm {
                 "standardFlowEnabled", false);
     }
 
+    /** This realm as another node of the same cluster serves it. */
+    public TestRealm on(KeycloakServer node) {
+        return new TestRealm(node, name);
+    }
+
     public String name() {
         return name;
     }

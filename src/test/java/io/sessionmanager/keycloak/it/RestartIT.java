@@ -1,0 +1,69 @@
+package io.sessionmanager.keycloak.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionmanager.keycloak.it.support.DistributionServer;
+import io.sessionmanager.keycloak.it.support.TestRealm;
+import io.sessionmanager.keycloak.it.support.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+
+import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
+import static io.sessionmanager.keycloak.it.support.Sessions.history;
+import static io.sessionmanager.keycloak.it.support.Sessions.list;
+import static io.sessionmanager.keycloak.it.support.Sessions.revoke;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Everything the extension knows lives in Keycloak's database, so a restart loses nothing:
+ * on PostgreSQL, sessions, a revocation and the history are the same after it, and a token
+ * revoked before it is still refused.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RestartIT {
+
+    private DistributionServer server;
+    private TestRealm realm;
+
+    @BeforeAll
+    void start() {
+        server = DistributionServer.start("restart-server", "postgres", List.of());
+        realm = TestRealm.create(server, "restart");
+        realm.createUser("rita");
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void sessionsRevocationsAndHistorySurviveARestart() {
+        Tokens kept = realm.login("rita");
+        Tokens offline = realm.loginOffline("rita");
+        Tokens revoked = realm.login("rita");
+        String revokedId = currentId(realm, revoked);
+        assertThat(revoke(realm, kept, revokedId).status()).isEqualTo(204);
+        List<String> activeBefore = ids(list(realm, kept));
+
+        server.restart();
+
+        assertThat(ids(list(realm, kept))).containsExactlyInAnyOrderElementsOf(activeBefore).hasSize(2);
+        assertThat(history(realm, kept)).anySatisfy(ended -> {
+            assertThat(ended.path("id").asText()).isEqualTo(revokedId);
+            assertThat(ended.path("endReason").asText()).isEqualTo("USER_REVOKED");
+        });
+        assertThat(realm.refresh(revoked.refreshToken()).status()).isEqualTo(400);
+        assertThat(realm.introspect(revoked.accessToken()).path("active").asBoolean()).isFalse();
+        assertThat(realm.userinfo(revoked.accessToken()).status()).isEqualTo(401);
+        assertThat(realm.refresh(kept.refreshToken()).status()).isEqualTo(200);
+        assertThat(realm.refresh(offline.refreshToken()).status()).isEqualTo(200);
+    }
+
+    private static List<String> ids(List<JsonNode> sessions) {
+        return sessions.stream().map(s -> s.path("id").asText()).toList();
+    }
+}
