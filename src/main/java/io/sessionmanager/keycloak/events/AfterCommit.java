@@ -24,30 +24,50 @@ final class AfterCommit extends AbstractKeycloakTransaction {
     private final KeycloakSessionFactory factory;
     private final String realmId;
     private final RealmTask task;
+    private final RealmTask fallback;
 
-    private AfterCommit(KeycloakSessionFactory factory, String realmId, RealmTask task) {
+    private AfterCommit(KeycloakSessionFactory factory, String realmId, RealmTask task, RealmTask fallback) {
         this.factory = factory;
         this.realmId = realmId;
         this.task = task;
+        this.fallback = fallback;
     }
 
     static void run(KeycloakSession session, String realmId, RealmTask task) {
+        run(session, realmId, task, null);
+    }
+
+    /** As {@link #run(KeycloakSession, String, RealmTask)}; should the task fail, {@code fallback} runs instead. */
+    static void run(KeycloakSession session, String realmId, RealmTask task, RealmTask fallback) {
         session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
-                realmId, task));
+                realmId, task, fallback));
     }
 
     @Override
     protected void commitImpl() {
+        RuntimeException failure = attempt(task);
+        if (failure != null && fallback != null) {
+            LOG.debugf(failure, "Session-manager work after commit failed; running its fallback");
+            failure = attempt(fallback);
+        }
+        if (failure != null) {
+            LOG.warn("Session-manager work after commit failed; the next list of the user's sessions catches up", failure);
+        }
+    }
+
+    /** Runs the work in a transaction of its own; returns what made it fail, or null. */
+    private RuntimeException attempt(RealmTask work) {
         try {
             KeycloakModelUtils.runJobInTransaction(factory, s -> {
                 RealmModel realm = s.realms().getRealm(realmId);
                 if (realm != null) {
                     s.getContext().setRealm(realm);
-                    task.run(s, realm);
+                    work.run(s, realm);
                 }
             });
+            return null;
         } catch (RuntimeException e) {
-            LOG.warn("Session-manager work after commit failed; the next list of the user's sessions catches up", e);
+            return e;
         }
     }
 

@@ -12,6 +12,7 @@ import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.SessionExpirationUtils;
 
 /**
@@ -91,7 +92,24 @@ final class SessionEventListener implements EventListenerProvider {
                 ipAddress(event.getIpAddress()), userAgent(), device(), rememberMe, event.getTime(),
                 maxLifespan < 0 ? null : maxLifespan);
         throttle.written(event.getSessionId(), event.getTime());
-        AfterCommit.run(session, event.getRealmId(), (s, r) -> recorder.signIn(s, signIn));
+        if (createdItsSession(realm, event)) {
+            // Something may have recorded the session meanwhile (a password change reconciles): then update that.
+            AfterCommit.run(session, event.getRealmId(), (s, r) -> recorder.newSignIn(s, signIn),
+                    (s, r) -> recorder.signIn(s, signIn));
+        } else {
+            AfterCommit.run(session, event.getRealmId(), (s, r) -> recorder.signIn(s, signIn));
+        }
+    }
+
+    /**
+     * Whether the sign-in created its Keycloak session: started this second and holding only the
+     * client signed in to. An SSO sign-in to a further client has two client sessions, one to the
+     * same client later has an older start.
+     */
+    private boolean createdItsSession(RealmModel realm, Event event) {
+        UserSessionModel userSession = session.sessions().getUserSession(realm, event.getSessionId());
+        return userSession != null && userSession.getStarted() >= event.getTime() / 1000 - 1
+                && userSession.getAuthenticatedClientSessions().size() == 1;
     }
 
     private void activity(Event event, String ipAddress) {

@@ -40,7 +40,8 @@ final class SessionViews {
     SessionView active(LiveSession live) {
         SessionRecord record = live.record();
         SessionDeadlines deadlines = live.deadlines(realm, policy);
-        return view(record, live.type().name(), new ArrayList<>(live.clientIds(realm)), live.lastActive(),
+        // The reconciliation already added Keycloak's clients to the record's; resolving them again costs a list.
+        return view(record, live.type().name(), new ArrayList<>(record.clientIds()), live.lastActive(),
                 deadlines.idleExpiresAt(), deadlines.expiresAt());
     }
 
