@@ -22,11 +22,13 @@ final class SessionRecorder {
 
     /** A new session gets a record; a sign-in to another client with the same session adds that client. */
     void signIn(KeycloakSession s, SignIn signIn) {
-        Optional<SessionRecord> existing = SessionStore.of(s).findByKeycloakSessionId(signIn.keycloakSessionId());
+        SessionStore store = SessionStore.of(s);
+        store.commitWithoutWaitingForDisk();
+        Optional<SessionRecord> existing = store.findByKeycloakSessionId(signIn.keycloakSessionId());
         if (existing.isPresent()) {
             touch(existing.get(), signIn.clientId(), signIn.ipAddress(), signIn.at());
         } else {
-            newSignIn(s, signIn);
+            insert(store, signIn);
         }
     }
 
@@ -35,6 +37,12 @@ final class SessionRecorder {
      * quarter of the cost of recording a sign-in. Fails at commit if one exists after all.
      */
     void newSignIn(KeycloakSession s, SignIn signIn) {
+        SessionStore store = SessionStore.of(s);
+        store.commitWithoutWaitingForDisk();
+        insert(store, signIn);
+    }
+
+    private static void insert(SessionStore store, SignIn signIn) {
         SessionRecord record = SessionRecord.newActive(signIn.realmId(), signIn.userId(), signIn.keycloakSessionId(),
                 signIn.at());
         record.setUserAgent(signIn.userAgent());
@@ -44,12 +52,13 @@ final class SessionRecorder {
         record.setRememberMe(signIn.rememberMe());
         record.setExpiresAt(signIn.expiresAt());
         record.addClientIds(Collections.singletonList(signIn.clientId()));
-        SessionStore.of(s).insert(record);
+        store.insert(record);
     }
 
     /** Moves last-active forward at most once per interval; a session never seen gets its record here. */
     void activity(KeycloakSession s, RealmModel realm, Activity activity) {
         SessionStore store = SessionStore.of(s);
+        store.commitWithoutWaitingForDisk();
         Optional<SessionRecord> existing = store.findByKeycloakSessionId(activity.keycloakSessionId());
         if (existing.isPresent()) {
             SessionRecord record = existing.get();
