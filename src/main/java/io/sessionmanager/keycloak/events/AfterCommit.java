@@ -11,11 +11,11 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * Runs work on a realm in a transaction of its own once the request's transaction has committed,
  * and only then: a failed sign-in records nothing, and a failed write never fails the sign-in.
  */
-final class AfterCommit extends AbstractKeycloakTransaction {
+public final class AfterCommit extends AbstractKeycloakTransaction {
 
     /** Work on one realm, in a session whose context is bound to that realm (Keycloak's stores require it). */
     @FunctionalInterface
-    interface RealmTask {
+    public interface RealmTask {
         void run(KeycloakSession session, RealmModel realm);
     }
 
@@ -33,7 +33,7 @@ final class AfterCommit extends AbstractKeycloakTransaction {
         this.fallback = fallback;
     }
 
-    static void run(KeycloakSession session, String realmId, RealmTask task) {
+    public static void run(KeycloakSession session, String realmId, RealmTask task) {
         run(session, realmId, task, null);
     }
 

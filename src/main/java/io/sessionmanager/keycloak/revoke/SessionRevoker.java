@@ -23,6 +23,13 @@ import org.keycloak.services.managers.AuthenticationManager;
  * Within an HTTP request the removal is Keycloak's back-channel logout, which also notifies the
  * clients. A background job has no request to do that from; like Keycloak's own expiry job it
  * removes the sessions directly.
+ * <p>
+ * Before anything is removed the session is marked revoked on every node ({@link RevokedSessions}):
+ * Keycloak can bring a removed session back when a request using it races the removal (its
+ * persistent sessions re-read a session missing from the cache from the database, and a refresh
+ * writes its client session back). The mark makes refreshes fail from now on
+ * ({@link GuardedRefreshTokenGrantType}), and any copy that a racing request brings back is ended
+ * again right after that request ({@link ResurrectionListener}, {@link #endAgain(String)}).
  */
 public final class SessionRevoker {
 
@@ -70,12 +77,33 @@ public final class SessionRevoker {
         if (!record.isActive()) {
             return false;
         }
+        RevokedSessions.mark(session, realm, record);
         // Online first: Keycloak's logout of an offline session also removes a still-present online twin.
         end(online, record);
         end(offline, record);
         record.end(reason, Time.currentTimeMillis());
         audit(record, reason);
         return true;
+    }
+
+    /**
+     * Ends, once more, the Keycloak session of a record that was already revoked but that Keycloak
+     * holds again; the record stays as it ended.
+     */
+    public void endAgain(SessionRecord record) {
+        RevokedSessions.mark(session, realm, record);
+        endAgain(record.getKeycloakSessionId());
+    }
+
+    /** Removes the online and offline Keycloak sessions with this id, if a racing request brought them back. */
+    public void endAgain(String keycloakSessionId) {
+        UserSessionModel online = session.sessions().getUserSession(realm, keycloakSessionId);
+        UserSessionModel offline = session.sessions().getOfflineUserSession(realm, keycloakSessionId);
+        if (online != null || offline != null) {
+            LOG.debugf("A revoked session came back after its revocation; ending it again");
+            remove(online);
+            remove(offline);
+        }
     }
 
     private void end(UserSessionModel userSession, SessionRecord record) {
@@ -91,7 +119,16 @@ public final class SessionRevoker {
             KeycloakContext context = session.getContext();
             AuthenticationManager.backchannelLogout(session, realm, userSession, context.getUri(),
                     context.getConnection(), context.getRequestHeaders(), true);
-        } else if (userSession.isOffline()) {
+        } else {
+            remove(userSession);
+        }
+    }
+
+    private void remove(UserSessionModel userSession) {
+        if (userSession == null) {
+            return;
+        }
+        if (userSession.isOffline()) {
             session.sessions().removeOfflineUserSession(realm, userSession);
         } else {
             session.sessions().removeUserSession(realm, userSession);

@@ -2,6 +2,7 @@ package io.sessionmanager.keycloak.sessions;
 
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.model.SessionStatus;
 import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.model.SessionType;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
@@ -104,6 +105,11 @@ public final class SessionReconciler {
         List<LiveSession> live = new ArrayList<>();
         for (String id : ids) {
             SessionRecord record = ended.get(id);
+            if (record != null && record.getStatus() == SessionStatus.REVOKED) {
+                // Revoked, yet back: a request that raced the revocation restored it. Revoked stays revoked.
+                SessionRevoker.inBackground(session, realm).endAgain(record);
+                continue;
+            }
             if (record != null) {
                 LOG.warnf("Record %s ended as %s but Keycloak still holds its session; listing it again",
                         record.getId(), record.getStatus());

@@ -58,6 +58,10 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         List<String> arguments = Arrays.asList(args);
+        if (arguments.contains("--race")) {
+            RaceBenchmark.run(arguments.contains("--quick"), String.join(" ", args));
+            return;
+        }
         int dbIndex = arguments.indexOf("--db");
         if (dbIndex >= 0) {
             System.setProperty("keycloak.db", arguments.get(dbIndex + 1));
@@ -341,7 +345,7 @@ public final class Benchmark {
         return machine;
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;

@@ -103,6 +103,16 @@ class BadInputIT {
         assertError(Http.delete(realm.sessionsUrl(), revoked.accessToken()), 401, "invalid_token");
     }
 
+    /** The revocation guard reads every refresh token before Keycloak does; what it cannot read stays Keycloak's 400. */
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage", "a.b.c", "eyJhbGciOiJub25lIn0.bm90IGpzb24.", "eyJhbGciOiJub25lIn0.e30.", ""})
+    void malformedRefreshTokensAreKeycloaksOwnBadRequest(String refreshToken) {
+        Http.Reply reply = realm.refresh(refreshToken);
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().path("error").asText()).isIn("invalid_grant", "invalid_request");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"max=-1", "max=abc", "first=-5", "first=abc", "max=0", "max=100000",
             "first=99999999999999999999", "max=1e3", "max=%20"})

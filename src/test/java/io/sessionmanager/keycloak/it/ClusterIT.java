@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionmanager.keycloak.it.support.Database;
 import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.DistributionServer;
+import io.sessionmanager.keycloak.it.support.RevocationRace;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterIT {
 
     private static final Duration CLEANUP_INTERVAL = Duration.ofSeconds(12);
+    /** Per direction and loop count; the single-node suite runs the many rounds, this checks the cluster's side. */
+    private static final int RACE_ROUNDS = 3;
     private static final long ONE_DAY_MILLIS = Duration.ofDays(1).toMillis();
 
     private List<DistributionServer> nodes;
@@ -106,6 +111,34 @@ class ClusterIT {
         for (Tokens ended : List.of(first, offline)) {
             assertThat(onB.refresh(ended.refreshToken()).status()).isEqualTo(400);
             assertThat(onB.introspect(ended.accessToken()).path("active").asBoolean()).isFalse();
+        }
+    }
+
+    /**
+     * SPEC "What revoked means", on a cluster: a thief refreshing on one node while the owner
+     * revokes on the other loses, whichever node does what.
+     */
+    @ParameterizedTest(name = "revoke on {0}, refresh on the other")
+    @ValueSource(strings = {"A", "B"})
+    @Order(3)
+    void revocationOnOneNodeHoldsAgainstRefreshesOnTheOther(String revokingNode) {
+        TestRealm revoking = revokingNode.equals("A") ? onA : onB;
+        TestRealm refreshing = revokingNode.equals("A") ? onB : onA;
+        for (int refreshers : List.of(1, 12)) {
+            for (int round = 0; round < RACE_ROUNDS; round++) {
+                String username = "racer-" + revokingNode + "-" + refreshers + "-" + round;
+                String userId = onA.createUser(username);
+                Tokens victim = refreshing.login(username);
+                Tokens owner = revoking.login(username);
+                String victimId = currentId(revoking, victim);
+
+                RevocationRace.Outcome race = RevocationRace.run(refreshing, victim, refreshers,
+                        () -> revoke(revoking, owner, victimId));
+
+                race.assertHeld(userId);
+                race.assertNotListedByKeycloakAccountApi(owner);
+                assertThat(list(refreshing, owner)).extracting(s -> s.path("id").asText()).doesNotContain(victimId);
+            }
         }
     }
 

@@ -53,7 +53,15 @@ public final class DistributionServer implements KeycloakServer {
 
     /** Starts {@code kc.sh start-dev} on a fresh database of the given kind. */
     public static DistributionServer start(String name, String databaseKind, List<String> options) {
-        Path home = prepareHome(name);
+        return start(prepareHome(name), databaseKind, options);
+    }
+
+    /** Plain Keycloak, without the extension, on the embedded H2: what the benchmark compares against. */
+    public static DistributionServer startWithoutExtension(String name, List<String> options) {
+        return start(copyHome(distribution(), name), "h2", options);
+    }
+
+    private static DistributionServer start(Path home, String databaseKind, List<String> options) {
         int port = freePort();
         Database database = Database.fresh(databaseKind, home);
         List<String> arguments = new ArrayList<>(List.of("start-dev",
@@ -221,19 +229,25 @@ public final class DistributionServer implements KeycloakServer {
 
     /** A fresh copy of the unpacked distribution with the provider JAR, so each run starts clean. */
     private static Path prepareHome(String name) {
-        Path dist = Path.of(System.getProperty("keycloak.dist.dir", "target/keycloak-26.7.3"));
         Path jar = Path.of(System.getProperty("provider.jar", ""));
-        if (!Files.isDirectory(dist) || !Files.isRegularFile(jar)) {
-            throw new IllegalStateException("Run through Maven (mvn verify): need the unpacked distribution "
-                    + dist + " and the provider jar " + jar);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("Run through Maven (mvn verify): need the provider jar " + jar);
         }
-        Path home = copyHome(dist, name);
+        Path home = copyHome(distribution(), name);
         try {
             Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return home;
+    }
+
+    private static Path distribution() {
+        Path dist = Path.of(System.getProperty("keycloak.dist.dir", "target/keycloak-26.7.3"));
+        if (!Files.isDirectory(dist)) {
+            throw new IllegalStateException("Run through Maven (mvn verify): need the unpacked distribution " + dist);
+        }
+        return dist;
     }
 
     private static Path copyHome(Path from, String name) {

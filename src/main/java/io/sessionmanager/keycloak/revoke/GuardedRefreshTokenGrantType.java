@@ -1,0 +1,72 @@
+package io.sessionmanager.keycloak.revoke;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.TokenVerifier;
+import org.keycloak.common.VerificationException;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.protocol.oidc.grants.RefreshTokenGrantType;
+import org.keycloak.representations.RefreshToken;
+import org.keycloak.services.CorsErrorResponseException;
+
+/**
+ * Keycloak's refresh-token grant, refusing sessions this extension revoked ({@link RevokedSessions})
+ * the way Keycloak refuses any dead session: {@code 400 invalid_grant}. It checks before Keycloak
+ * reads the session (so a refresh that starts after a revocation never brings the session back) and
+ * again after (a revocation that landed meanwhile wins, and the refresh's writes are rolled back).
+ */
+final class GuardedRefreshTokenGrantType extends RefreshTokenGrantType {
+
+    private static final String SESSION_REVOKED = "Session not active";
+
+    @Override
+    public Response process(Context context) {
+        String sessionId = sessionIdOf(context.getFormParams().getFirst(OAuth2Constants.REFRESH_TOKEN));
+        if (sessionId == null) {
+            return super.process(context);
+        }
+        refuseIfRevoked(context, sessionId);
+        Response response;
+        try {
+            response = super.process(context);
+        } catch (WebApplicationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Keycloak's grant reads the session again after refreshing: one removed in between is a null there.
+            refuseIfRevoked(context, sessionId);
+            throw e;
+        }
+        refuseIfRevoked(context, sessionId);
+        return response;
+    }
+
+    private static void refuseIfRevoked(Context context, String sessionId) {
+        KeycloakSession session = context.getSession();
+        if (!RevokedSessions.isRevoked(session, context.getRealm().getId(), sessionId)) {
+            return;
+        }
+        session.getTransactionManager().setRollbackOnly();
+        context.getEvent().session(sessionId).detail(Details.REASON, SESSION_REVOKED).error(Errors.INVALID_TOKEN);
+        throw new CorsErrorResponseException(context.getCors(), OAuthErrorException.INVALID_GRANT, SESSION_REVOKED,
+                Response.Status.BAD_REQUEST);
+    }
+
+    /**
+     * The session id ({@code sid}) the refresh token names, read without verifying it: it only
+     * decides whether to refuse, and Keycloak verifies every token it does not refuse.
+     */
+    static String sessionIdOf(String refreshToken) {
+        if (refreshToken == null) {
+            return null;
+        }
+        try {
+            return TokenVerifier.create(refreshToken, RefreshToken.class).getToken().getSessionId();
+        } catch (VerificationException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.sessionmanager.keycloak.revoke;
+
+import io.sessionmanager.keycloak.events.AfterCommit;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.models.KeycloakSession;
+
+import java.util.Set;
+
+/**
+ * Watches every successful use of a session (sign-in, code exchange, refresh, userinfo,
+ * introspection, token exchange: each is an event naming the session) for sessions this extension
+ * revoked. Such a use raced the revocation and may have brought the session back; once the request
+ * has committed, whatever it brought back is ended again.
+ */
+final class ResurrectionListener implements EventListenerProvider {
+
+    /** Events that end a session or report its end: nothing to bring back. Compared by name, as not every version has them all. */
+    private static final Set<String> ENDINGS = Set.of("LOGOUT", "USER_SESSION_DELETED");
+
+    private final KeycloakSession session;
+
+    ResurrectionListener(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        String sessionId = event.getSessionId();
+        if (event.getError() != null || sessionId == null || ENDINGS.contains(event.getType().name())
+                || !RevokedSessions.isRevoked(session, event.getRealmId(), sessionId)) {
+            return;
+        }
+        AfterCommit.run(session, event.getRealmId(), (s, realm) -> SessionRevoker.inBackground(s, realm).endAgain(sessionId));
+    }
+
+    @Override
+    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

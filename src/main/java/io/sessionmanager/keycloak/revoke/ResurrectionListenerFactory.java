@@ -1,0 +1,43 @@
+package io.sessionmanager.keycloak.revoke;
+
+import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+/**
+ * The {@value #PROVIDER_ID} event listener. It is global: a revocation must hold in every realm,
+ * whether or not the realm enabled the {@code session-manager} listener for recording.
+ */
+public class ResurrectionListenerFactory implements EventListenerProviderFactory {
+
+    public static final String PROVIDER_ID = "session-manager-revocation-guard";
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new ResurrectionListener(session);
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return true;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}

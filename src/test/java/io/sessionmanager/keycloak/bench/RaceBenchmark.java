@@ -1,0 +1,144 @@
+package io.sessionmanager.keycloak.bench;
+
+import io.sessionmanager.keycloak.it.support.DistributionServer;
+import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.RevocationRace;
+import io.sessionmanager.keycloak.it.support.TestRealm;
+import io.sessionmanager.keycloak.it.support.Tokens;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
+import static io.sessionmanager.keycloak.it.support.Sessions.revoke;
+
+/**
+ * {@code bench/run --race}: how often a revoked session comes back while a thief keeps
+ * refreshing it, per path, for the extension's revocations (guarded) beside Keycloak's own logout
+ * endpoints on a plain Keycloak without the extension; and what the guard costs a refresh, as
+ * refreshes per second on the server with the extension over the plain one. Rounds alternate one
+ * and twelve refresh loops; a round counts as a resurrection when it breaks any clause that
+ * {@link RevocationRace.Outcome#assertHeld} checks. Writes target/bench/race.json.
+ */
+final class RaceBenchmark {
+
+    private static final String NEW_PASSWORD = "changed-after-the-theft";
+    private static final String PLAIN_REALM_SETTINGS_KEY = "eventsListeners";
+
+    private final TestRealm guarded;
+    private final TestRealm plain;
+    private final int rounds;
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private int users;
+
+    /** A revocation path: given the realm, the victim's user id and its tokens, makes the revoking call. */
+    private interface Revocation extends BiFunction<TestRealm, Victim, Http.Reply> {
+    }
+
+    private record Victim(String userId, String username, Tokens tokens, Tokens owner) {
+    }
+
+    private RaceBenchmark(TestRealm guarded, TestRealm plain, int rounds) {
+        this.guarded = guarded;
+        this.plain = plain;
+        this.rounds = rounds;
+    }
+
+    static void run(boolean quick, String args) throws Exception {
+        int rounds = quick ? 20 : 100;
+        Duration refreshRound = Duration.ofSeconds(quick ? 3 : 5);
+        try (DistributionServer withExtension = DistributionServer.start("race-bench", "h2", List.of(
+                "--spi-session-manager--default--cleanup-initial-delay=PT24H"));
+             DistributionServer without = DistributionServer.startWithoutExtension("race-bench-plain", List.of())) {
+            TestRealm guarded = TestRealm.create(withExtension, "race");
+            TestRealm plain = TestRealm.create(without, "race",
+                    Map.of(PLAIN_REALM_SETTINGS_KEY, List.of("jboss-logging")));
+            RaceBenchmark benchmark = new RaceBenchmark(guarded, plain, rounds);
+            benchmark.resurrections();
+            benchmark.refreshCost(withExtension, without, refreshRound, quick ? 2 : 8);
+            benchmark.results.put("command", "bench/run " + args);
+            Path out = Path.of("target/bench/race.json");
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(benchmark.results));
+            System.out.println("results: " + out.toAbsolutePath());
+        }
+    }
+
+    private void resurrections() {
+        path("guarded_user_revokes_one", guarded, (realm, v) -> revoke(realm, v.owner(), currentId(realm, v.tokens())));
+        path("guarded_admin_revokes_all", guarded,
+                (realm, v) -> realm.admin().delete(realm.adminApi() + "/users/" + v.userId() + "/sessions"));
+        path("guarded_admin_password_reset", guarded, (realm, v) -> realm.admin().put(
+                "/" + realm.name() + "/users/" + v.userId() + "/reset-password",
+                Map.of("type", "password", "value", NEW_PASSWORD, "temporary", false)));
+        path("keycloak_admin_user_logout_with_extension", guarded, RaceBenchmark::adminLogout);
+        path("keycloak_admin_user_logout", plain, RaceBenchmark::adminLogout);
+        path("keycloak_account_api_delete_session", plain, (realm, v) -> Http.delete(
+                realm.url() + "/account/sessions/" + v.tokens().sessionId(), v.owner().accessToken()));
+        path("keycloak_admin_delete_session", plain,
+                (realm, v) -> realm.admin().delete("/" + realm.name() + "/sessions/" + v.tokens().sessionId()));
+    }
+
+    private static Http.Reply adminLogout(TestRealm realm, Victim victim) {
+        return realm.admin().post("/" + realm.name() + "/users/" + victim.userId() + "/logout", Map.of());
+    }
+
+    /** Rounds of one path, alternating one and twelve refresh loops; prints resurrections per 100 rounds. */
+    private void path(String name, TestRealm realm, Revocation revocation) {
+        int[] failed = new int[2];
+        for (int round = 0; round < rounds; round++) {
+            int concurrency = round % 2;
+            String username = "victim-" + users++;
+            String userId = realm.createUser(username);
+            Victim victim = new Victim(userId, username, realm.login(username), realm.login(username));
+            RevocationRace.Outcome race = RevocationRace.run(realm, victim.tokens(), concurrency == 0 ? 1 : 12,
+                    () -> revocation.apply(realm, victim));
+            if (!race.held(userId)) {
+                failed[concurrency]++;
+            }
+        }
+        double per100 = 100.0 * (failed[0] + failed[1]) / rounds;
+        System.out.printf("%-48s %6.1f per 100 rounds (1 loop: %d of %d, 12 loops: %d of %d)%n", name + "_resurrections",
+                per100, failed[0], (rounds + 1) / 2, failed[1], rounds / 2);
+        results.put(name + "_resurrections_per_100", per100);
+    }
+
+    /** Refreshes per second with the extension (guard on, listener off) over plain Keycloak: alternating rounds, medians. */
+    private void refreshCost(DistributionServer withExtension, DistributionServer without, Duration round, int roundCount)
+            throws Exception {
+        Map<String, TestRealm> realms = new LinkedHashMap<>();
+        realms.put(withExtension.baseUrl(), TestRealm.create(withExtension, "refresh",
+                Map.of(PLAIN_REALM_SETTINGS_KEY, List.of("jboss-logging"), "eventsEnabled", false)));
+        realms.put(without.baseUrl(), TestRealm.create(without, "refresh",
+                Map.of(PLAIN_REALM_SETTINGS_KEY, List.of("jboss-logging"), "eventsEnabled", false)));
+        realms.values().forEach(r -> r.createUser("refresher"));
+        Map<String, List<Double>> perSecond = new LinkedHashMap<>();
+        for (int i = 0; i <= roundCount; i++) {
+            List<String> order = new ArrayList<>(realms.keySet());
+            if (i % 2 == 1) {
+                java.util.Collections.reverse(order);
+            }
+            for (String baseUrl : order) {
+                BenchClient client = new BenchClient(baseUrl);
+                String refreshToken = realms.get(baseUrl).login("refresher").refreshToken();
+                Load.Stats stats = Load.run(8, round, w -> () -> client.refresh("refresh", refreshToken) != null);
+                if (i > 0) {
+                    perSecond.computeIfAbsent(baseUrl, k -> new ArrayList<>()).add(stats.perSecond());
+                }
+            }
+        }
+        double with = Benchmark.median(perSecond.get(withExtension.baseUrl()));
+        double plainRate = Benchmark.median(perSecond.get(without.baseUrl()));
+        System.out.printf("%-48s %8.1f%n%-48s %8.1f%n%-48s %8.3f%n", "refresh_per_s_with_extension", with,
+                "refresh_per_s_plain_keycloak", plainRate, "refresh_guard_ratio", with / plainRate);
+        results.put("refresh_per_s_with_extension", with);
+        results.put("refresh_per_s_plain_keycloak", plainRate);
+        results.put("refresh_guard_ratio", with / plainRate);
+    }
+}
