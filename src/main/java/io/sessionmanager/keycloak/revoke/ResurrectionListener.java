@@ -16,7 +16,7 @@ import java.util.Set;
  */
 final class ResurrectionListener implements EventListenerProvider {
 
-    /** Events that end a session or report its end: nothing to bring back. Compared by name, as not every version has them all. */
+    /** Events that end a session or report its end: nothing to bring back. By name: not every version has both. */
     private static final Set<String> ENDINGS = Set.of("LOGOUT", "USER_SESSION_DELETED");
 
     private final KeycloakSession session;
@@ -32,7 +32,8 @@ final class ResurrectionListener implements EventListenerProvider {
                 || !RevokedSessions.isRevoked(session, event.getRealmId(), sessionId)) {
             return;
         }
-        AfterCommit.run(session, event.getRealmId(), (s, realm) -> SessionRevoker.inBackground(s, realm).endAgain(sessionId));
+        AfterCommit.run(session, event.getRealmId(),
+                (s, realm) -> SessionRevoker.inBackground(s, realm).endAgain(sessionId));
     }
 
     @Override

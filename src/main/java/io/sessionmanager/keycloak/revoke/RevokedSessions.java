@@ -48,7 +48,7 @@ public final class RevokedSessions {
         return store != null && store.contains(key(realmId, keycloakSessionId));
     }
 
-    static String key(String realmId, String keycloakSessionId) {
+    private static String key(String realmId, String keycloakSessionId) {
         return KEY_PREFIX + realmId + "." + keycloakSessionId;
     }
 }

@@ -100,7 +100,7 @@ public final class SessionRevoker {
         UserSessionModel online = session.sessions().getUserSession(realm, keycloakSessionId);
         UserSessionModel offline = session.sessions().getOfflineUserSession(realm, keycloakSessionId);
         if (online != null || offline != null) {
-            LOG.debugf("A revoked session came back after its revocation; ending it again");
+            LOG.debug("A revoked session came back after its revocation; ending it again");
             remove(online);
             remove(offline);
         }
