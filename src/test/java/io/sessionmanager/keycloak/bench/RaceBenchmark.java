@@ -22,14 +22,17 @@ import static io.sessionmanager.keycloak.it.support.Sessions.revoke;
  * {@code bench/run --race}: how often a revoked session comes back while a thief keeps
  * refreshing it, per path, for the extension's revocations (guarded) beside Keycloak's own logout
  * endpoints on a plain Keycloak without the extension; and what the guard costs a refresh, as
- * refreshes per second on the server with the extension over the plain one. Rounds alternate one
+ * refreshes per second on the server with the extension over a plain one, beside two plain ones
+ * compared with each other. Race rounds alternate one
  * and twelve refresh loops; a round counts as a resurrection when it breaks any clause that
  * {@link RevocationRace.Outcome#assertHeld} checks. Writes target/bench/race.json.
  */
 final class RaceBenchmark {
 
     private static final String NEW_PASSWORD = "changed-after-the-theft";
-    private static final String PLAIN_REALM_SETTINGS_KEY = "eventsListeners";
+    private static final String PLAIN_REALM_KEY = "eventsListeners";
+    /** A realm on a server without the extension cannot name its listener. */
+    private static final Map<String, Object> PLAIN_REALM = Map.of(PLAIN_REALM_KEY, List.of("jboss-logging"));
 
     private final TestRealm guarded;
     private final TestRealm plain;
@@ -55,13 +58,13 @@ final class RaceBenchmark {
         Duration refreshRound = Duration.ofSeconds(quick ? 3 : 5);
         try (DistributionServer withExtension = DistributionServer.start("race-bench", "h2", List.of(
                 "--spi-session-manager--default--cleanup-initial-delay=PT24H"));
-             DistributionServer without = DistributionServer.startWithoutExtension("race-bench-plain", List.of())) {
+             DistributionServer without = DistributionServer.startWithoutExtension("race-bench-plain", List.of());
+             DistributionServer control = DistributionServer.startWithoutExtension("race-bench-control", List.of())) {
             TestRealm guarded = TestRealm.create(withExtension, "race");
-            TestRealm plain = TestRealm.create(without, "race",
-                    Map.of(PLAIN_REALM_SETTINGS_KEY, List.of("jboss-logging")));
+            TestRealm plain = TestRealm.create(without, "race", PLAIN_REALM);
             RaceBenchmark benchmark = new RaceBenchmark(guarded, plain, rounds);
-            // Refreshes first, while both servers hold the same, small amount of data.
-            benchmark.refreshCost(withExtension, without, refreshRound, quick ? 2 : 8);
+            // Refreshes first, while the servers hold the same, small amount of data.
+            benchmark.refreshCost(List.of(withExtension, without, control), refreshRound, quick ? 2 : 8);
             benchmark.resurrections();
             benchmark.results.put("command", "bench/run " + args);
             Path out = Path.of("target/bench/race.json");
@@ -110,36 +113,49 @@ final class RaceBenchmark {
         results.put(name + "_resurrections_per_100", per100);
     }
 
-    /** Refreshes per second with the extension (guard on, listener off) over plain Keycloak: alternating rounds, medians. */
-    private void refreshCost(DistributionServer withExtension, DistributionServer without, Duration round, int roundCount)
-            throws Exception {
-        Map<String, TestRealm> realms = new LinkedHashMap<>();
-        realms.put(withExtension.baseUrl(), TestRealm.create(withExtension, "refresh",
-                Map.of(PLAIN_REALM_SETTINGS_KEY, List.of("jboss-logging"), "eventsEnabled", false)));
-        realms.put(without.baseUrl(), TestRealm.create(without, "refresh",
-                Map.of(PLAIN_REALM_SETTINGS_KEY, List.of("jboss-logging"), "eventsEnabled", false)));
-        realms.values().forEach(r -> r.createUser("refresher"));
-        Map<String, List<Double>> perSecond = new LinkedHashMap<>();
+    /**
+     * Refreshes per second on the server with the extension (guard on, listener off) over a plain
+     * Keycloak, and, as the control that shows how far two servers differ by themselves, a second
+     * plain Keycloak over the first: a warm-up round, then rounds in rotating order, medians.
+     */
+    private void refreshCost(List<DistributionServer> servers, Duration round, int roundCount) throws Exception {
+        List<String> names = List.of("with_extension", "plain_keycloak", "control_plain_keycloak");
+        List<BenchClient> clients = new ArrayList<>();
+        List<String> refreshTokens = new ArrayList<>();
+        for (DistributionServer server : servers) {
+            TestRealm realm = TestRealm.create(server, "refresh", Map.of(PLAIN_REALM_KEY, List.of("jboss-logging"),
+                    "eventsEnabled", false));
+            realm.createUser("refresher");
+            clients.add(new BenchClient(server.baseUrl()));
+            refreshTokens.add(realm.login("refresher").refreshToken());
+        }
+        List<List<Double>> perSecond = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i <= roundCount; i++) {
-            List<String> order = new ArrayList<>(realms.keySet());
-            if (i % 2 == 1) {
-                java.util.Collections.reverse(order);
-            }
-            for (String baseUrl : order) {
-                BenchClient client = new BenchClient(baseUrl);
-                String refreshToken = realms.get(baseUrl).login("refresher").refreshToken();
+            for (int k = 0; k < servers.size(); k++) {
+                int server = (i + k) % servers.size();
+                BenchClient client = clients.get(server);
+                String refreshToken = refreshTokens.get(server);
                 Load.Stats stats = Load.run(8, round, w -> () -> client.refresh("refresh", refreshToken) != null);
                 if (i > 0) {
-                    perSecond.computeIfAbsent(baseUrl, k -> new ArrayList<>()).add(stats.perSecond());
+                    perSecond.get(server).add(stats.perSecond());
                 }
             }
         }
-        double with = Benchmark.median(perSecond.get(withExtension.baseUrl()));
-        double plainRate = Benchmark.median(perSecond.get(without.baseUrl()));
-        System.out.printf("%-48s %8.1f%n%-48s %8.1f%n%-48s %8.3f%n", "refresh_per_s_with_extension", with,
-                "refresh_per_s_plain_keycloak", plainRate, "refresh_guard_ratio", with / plainRate);
-        results.put("refresh_per_s_with_extension", with);
-        results.put("refresh_per_s_plain_keycloak", plainRate);
-        results.put("refresh_guard_ratio", with / plainRate);
+        for (int server = 0; server < servers.size(); server++) {
+            List<Double> rates = perSecond.get(server);
+            double median = Benchmark.median(rates);
+            System.out.printf("%-48s %8.1f (rounds %.0f-%.0f)%n", "refresh_per_s_" + names.get(server), median,
+                    rates.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                    rates.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+            results.put("refresh_per_s_" + names.get(server), median);
+        }
+        ratio("refresh_guard_ratio", perSecond.get(0), perSecond.get(1));
+        ratio("refresh_control_ratio", perSecond.get(2), perSecond.get(1));
+    }
+
+    private void ratio(String name, List<Double> over, List<Double> under) {
+        double ratio = Benchmark.median(over) / Benchmark.median(under);
+        System.out.printf("%-48s %8.3f%n", name, ratio);
+        results.put(name, ratio);
     }
 }
