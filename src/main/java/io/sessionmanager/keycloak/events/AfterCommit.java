@@ -7,6 +7,8 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * Runs work on a realm in a transaction of its own once the request's transaction has committed,
  * and only then: a failed sign-in records nothing, and a failed write never fails the sign-in.
@@ -23,12 +25,15 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
 
     private final KeycloakSessionFactory factory;
     private final String realmId;
+    private final BooleanSupplier condition;
     private final RealmTask task;
     private final RealmTask fallback;
 
-    private AfterCommit(KeycloakSessionFactory factory, String realmId, RealmTask task, RealmTask fallback) {
+    private AfterCommit(KeycloakSessionFactory factory, String realmId, BooleanSupplier condition, RealmTask task,
+                        RealmTask fallback) {
         this.factory = factory;
         this.realmId = realmId;
+        this.condition = condition;
         this.task = task;
         this.fallback = fallback;
     }
@@ -40,11 +45,23 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
     /** As {@link #run(KeycloakSession, String, RealmTask)}; should the task fail, {@code fallback} runs instead. */
     static void run(KeycloakSession session, String realmId, RealmTask task, RealmTask fallback) {
         session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
-                realmId, task, fallback));
+                realmId, () -> true, task, fallback));
+    }
+
+    /**
+     * As {@link #run(KeycloakSession, String, RealmTask)}, only if {@code condition} holds once the
+     * request has committed; checking it costs no transaction.
+     */
+    public static void runIf(KeycloakSession session, String realmId, BooleanSupplier condition, RealmTask task) {
+        session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
+                realmId, condition, task, null));
     }
 
     @Override
     protected void commitImpl() {
+        if (!condition.getAsBoolean()) {
+            return;
+        }
         RuntimeException failure = attempt(task);
         if (failure != null && fallback != null) {
             LOG.debugf(failure, "Session-manager work after commit failed; running its fallback");

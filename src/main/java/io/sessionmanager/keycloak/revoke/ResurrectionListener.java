@@ -5,6 +5,7 @@ import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.SingleUseObjectProvider;
 
 import java.util.Set;
 
@@ -25,14 +26,20 @@ final class ResurrectionListener implements EventListenerProvider {
         this.session = session;
     }
 
+    /**
+     * Checks once the request has committed, not now: a revocation that lands between this event
+     * and the commit is the race, and the mark it sets first is seen then.
+     */
     @Override
     public void onEvent(Event event) {
         String sessionId = event.getSessionId();
-        if (event.getError() != null || sessionId == null || ENDINGS.contains(event.getType().name())
-                || !RevokedSessions.isRevoked(session, event.getRealmId(), sessionId)) {
+        String realmId = event.getRealmId();
+        if (event.getError() != null || sessionId == null || ENDINGS.contains(event.getType().name())) {
             return;
         }
-        AfterCommit.run(session, event.getRealmId(),
+        // Taken now: creating the store during the commit would enlist it in a commit already under way.
+        SingleUseObjectProvider store = session.singleUseObjects();
+        AfterCommit.runIf(session, realmId, () -> RevokedSessions.isRevoked(store, realmId, sessionId),
                 (s, realm) -> SessionRevoker.inBackground(s, realm).endAgain(sessionId));
     }
 

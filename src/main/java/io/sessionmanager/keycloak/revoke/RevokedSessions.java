@@ -44,7 +44,11 @@ public final class RevokedSessions {
 
     /** Whether the Keycloak session with this id was revoked by this extension. */
     public static boolean isRevoked(KeycloakSession session, String realmId, String keycloakSessionId) {
-        SingleUseObjectProvider store = session.singleUseObjects();
+        return isRevoked(session.singleUseObjects(), realmId, keycloakSessionId);
+    }
+
+    /** As {@link #isRevoked(KeycloakSession, String, String)}, with the session's store already at hand. */
+    static boolean isRevoked(SingleUseObjectProvider store, String realmId, String keycloakSessionId) {
         return store != null && store.contains(key(realmId, keycloakSessionId));
     }
 
