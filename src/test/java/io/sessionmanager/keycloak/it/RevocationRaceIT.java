@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * together test it: {@value #CORE_ROUNDS} per loop count for the user revoking one session (the
  * path the issue measured failing 2 and 4 times in 5) and {@value #ROUNDS} for each other path,
  * 74 raced rounds a database: a guard failing one round in 20 passes them all with a probability
- * of 0.95^74, about 2%, and the suite takes about three minutes per database.
+ * of 0.95^74, about 2%, and the suite takes about two minutes per database.
  */
 @ExtendWith(KeycloakExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
