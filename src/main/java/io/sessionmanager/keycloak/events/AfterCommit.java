@@ -38,7 +38,7 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
         this.fallback = fallback;
     }
 
-    public static void run(KeycloakSession session, String realmId, RealmTask task) {
+    static void run(KeycloakSession session, String realmId, RealmTask task) {
         run(session, realmId, task, null);
     }
 
