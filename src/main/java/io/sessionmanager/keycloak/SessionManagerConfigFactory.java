@@ -8,6 +8,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderFactory;
 
+import java.util.function.Supplier;
+
 /**
  * The extension's composition root: reads the server options once, hands them to every
  * {@link SessionManagerConfig}, and starts the scheduled cleanup they configure.
@@ -17,16 +19,18 @@ public class SessionManagerConfigFactory implements ProviderFactory<SessionManag
     public static final String PROVIDER_ID = "default";
 
     private ServerSettings settings;
+    private Supplier<SessionManagerConfig> configs;
     private KeycloakSessionFactory sessionFactory;
 
     @Override
     public SessionManagerConfig create(KeycloakSession session) {
-        return new SessionManagerConfig(settings);
+        return configs.get();
     }
 
     @Override
     public void init(Config.Scope config) {
         settings = ServerSettings.from(config);
+        configs = SessionManagerConfig.forServer(settings);
     }
 
     @Override

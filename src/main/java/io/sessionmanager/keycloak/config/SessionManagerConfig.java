@@ -3,7 +3,8 @@ package io.sessionmanager.keycloak.config;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
 
-import java.util.Map;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Each realm's {@link SessionPolicy}, kept as realm attributes; a realm that set nothing follows
@@ -14,26 +15,23 @@ public final class SessionManagerConfig implements Provider {
     private static final String PREFIX = "sessionManager.";
 
     private final ServerSettings settings;
+    private final StoredPolicies policies;
 
-    public SessionManagerConfig(ServerSettings settings) {
+    SessionManagerConfig(ServerSettings settings, StoredPolicies policies) {
         this.settings = settings;
+        this.policies = policies;
     }
 
+    /** One per server: the parsed policies it holds are shared by every request. */
+    public static Supplier<SessionManagerConfig> forServer(ServerSettings settings) {
+        StoredPolicies policies = new StoredPolicies(settings.defaultPolicy());
+        return () -> new SessionManagerConfig(settings, policies);
+    }
+
+    /** The realm's policy; fields it does not set, or set to something invalid, are the server's defaults. */
     public SessionPolicy policy(RealmModel realm) {
-        Map<String, String> stored = realm.getAttributes();
-        SessionPolicy defaults = settings.defaultPolicy();
-        try {
-            return new SessionPolicy(
-                    duration(stored, SessionPolicy.MAX_INACTIVITY, defaults.maxInactivity().toString()),
-                    duration(stored, SessionPolicy.HISTORY_RETENTION, defaults.historyRetention().toString()),
-                    SessionPolicy.revokeOnPasswordChange(stored.getOrDefault(PREFIX + SessionPolicy.REVOKE_ON_PASSWORD_CHANGE,
-                            defaults.revokeOnPasswordChange().name())),
-                    Boolean.parseBoolean(stored.getOrDefault(PREFIX + SessionPolicy.NOTIFY_NEW_DEVICE,
-                            String.valueOf(defaults.notifyNewDevice()))));
-        } catch (IllegalArgumentException e) {
-            // Only the admin API writes these attributes, and it validates; someone edited them by hand.
-            throw new IllegalStateException("Invalid session-manager attributes in realm " + realm.getName(), e);
-        }
+        List<String> stored = StoredPolicies.FIELDS.stream().map(field -> realm.getAttribute(PREFIX + field)).toList();
+        return policies.policy(realm.getId(), realm.getName(), stored);
     }
 
     public void save(RealmModel realm, SessionPolicy policy) {
@@ -42,10 +40,6 @@ public final class SessionManagerConfig implements Provider {
 
     public ServerSettings settings() {
         return settings;
-    }
-
-    private static java.time.Duration duration(Map<String, String> stored, String field, String fallback) {
-        return SessionPolicy.duration(field, stored.getOrDefault(PREFIX + field, fallback));
     }
 
     @Override

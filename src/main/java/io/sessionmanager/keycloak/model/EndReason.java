@@ -6,7 +6,7 @@ public enum EndReason {
     LOGOUT_EVERYWHERE(SessionStatus.REVOKED),
     PASSWORD_CHANGE(SessionStatus.REVOKED),
     ADMIN_REVOKED(SessionStatus.REVOKED),
-    INACTIVITY(SessionStatus.REVOKED),
+    INACTIVITY(SessionStatus.EXPIRED),
     LOGGED_OUT(SessionStatus.LOGGED_OUT),
     EXPIRED(SessionStatus.EXPIRED);
 
@@ -18,5 +18,10 @@ public enum EndReason {
 
     public SessionStatus status() {
         return status;
+    }
+
+    /** Whether this extension ended the session (so it must stay ended), rather than Keycloak by itself. */
+    public boolean isRevocation() {
+        return this != LOGGED_OUT && this != EXPIRED;
     }
 }

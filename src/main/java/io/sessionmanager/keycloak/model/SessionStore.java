@@ -102,13 +102,18 @@ public final class SessionStore {
                 .getResultList();
     }
 
-    /** A user's ended sessions, most recently ended first. */
-    public List<SessionRecord> findEnded(String realmId, String userId, int first, int max) {
+    /**
+     * A user's sessions that ended at or after {@code endedSince} (the retention still holds them,
+     * whether or not the cleanup has run), most recently ended first.
+     */
+    public List<SessionRecord> findEnded(String realmId, String userId, long endedSince, int first, int max) {
         return em.createQuery("select r from SessionRecord r where r.realmId = :realmId and r.userId = :userId"
-                        + " and r.status <> :status order by r.endedAt desc, r.id", SessionRecord.class)
+                        + " and r.status <> :status and r.endedAt >= :endedSince order by r.endedAt desc, r.id",
+                        SessionRecord.class)
                 .setParameter("realmId", realmId)
                 .setParameter("userId", userId)
                 .setParameter("status", SessionStatus.ACTIVE)
+                .setParameter("endedSince", endedSince)
                 .setFirstResult(first)
                 .setMaxResults(max)
                 .getResultList();

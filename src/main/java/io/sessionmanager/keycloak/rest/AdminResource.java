@@ -182,7 +182,7 @@ public final class AdminResource {
 
     private Response respond(Supplier<Response> action) {
         try {
-            return action.get();
+            return Response.fromResponse(action.get()).cacheControl(ApiError.NO_STORE).build();
         } catch (ApiError e) {
             return e.toResponse(realm.getName());
         } catch (ForbiddenException | NotAuthorizedException e) {

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.rest;
 
+import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -14,13 +15,22 @@ import java.util.Map;
  */
 public final class ApiError extends RuntimeException {
 
+    /** Answers about sessions are personal: no cache keeps them, errors included. */
+    public static final CacheControl NO_STORE = CacheControl.valueOf("no-store");
+
     private final Response.Status status;
     private final String error;
+    private final String allowedMethods;
 
     private ApiError(Response.Status status, String error, String description) {
+        this(status, error, description, null);
+    }
+
+    private ApiError(Response.Status status, String error, String description, String allowedMethods) {
         super(description, null, false, false);
         this.status = status;
         this.error = error;
+        this.allowedMethods = allowedMethods;
     }
 
     public static ApiError badRequest(String description) {
@@ -39,8 +49,10 @@ public final class ApiError extends RuntimeException {
         return new ApiError(Response.Status.NOT_FOUND, "not_found", description);
     }
 
-    public static ApiError methodNotAllowed(String description) {
-        return new ApiError(Response.Status.METHOD_NOT_ALLOWED, "method_not_allowed", description);
+    /** A 405 with the {@code Allow} header HTTP requires, naming {@code allowed}. */
+    public static ApiError methodNotAllowed(String... allowed) {
+        String methods = String.join(", ", allowed);
+        return new ApiError(Response.Status.METHOD_NOT_ALLOWED, "method_not_allowed", "Use " + methods, methods);
     }
 
     public Response.Status status() {
@@ -51,9 +63,13 @@ public final class ApiError extends RuntimeException {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("error_description", getMessage());
-        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body)
+                .cacheControl(NO_STORE);
         if (status == Response.Status.UNAUTHORIZED) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + realmName + "\"");
+        }
+        if (allowedMethods != null) {
+            response.header(HttpHeaders.ALLOW, allowedMethods);
         }
         return response.build();
     }

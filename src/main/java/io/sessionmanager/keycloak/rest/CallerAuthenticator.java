@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.revoke.InactivityGuard;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 import org.keycloak.models.AccountRoles;
@@ -74,7 +75,7 @@ final class CallerAuthenticator {
         } catch (NotAuthorizedException e) {
             throw ApiError.unauthorized("The Authorization header must be a bearer token");
         }
-        if (result == null) {
+        if (result == null || InactivityGuard.of(session, realm).endIfIdle(result.session())) {
             throw ApiError.unauthorized("Missing, invalid or expired bearer token, or its session has ended");
         }
         return result;

@@ -16,7 +16,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
@@ -39,7 +38,6 @@ public final class SessionsResource {
 
     /** Public ids are random UUIDs; anything else cannot name a session. */
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final CacheControl NO_STORE = CacheControl.valueOf("no-store");
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -83,7 +81,7 @@ public final class SessionsResource {
                     .filter(live -> live.record().getId().equals(id))
                     .findFirst()
                     .map(views::active)
-                    .or(() -> find(caller, id).map(views::ended))
+                    .or(() -> find(caller, id).filter(sessions::isRetained).map(views::ended))
                     .map(SessionsResource::ok)
                     .orElseThrow(SessionsResource::noSuchSession);
         });
@@ -96,7 +94,7 @@ public final class SessionsResource {
         return respond(Access.MANAGE, caller -> {
             SessionRecord record = find(caller, id).orElseThrow(SessionsResource::noSuchSession);
             SessionRevoker.inRequest(session, realm).revoke(record, EndReason.USER_REVOKED);
-            return Response.noContent().cacheControl(NO_STORE).build();
+            return Response.noContent().cacheControl(ApiError.NO_STORE).build();
         });
     }
 
@@ -159,7 +157,7 @@ public final class SessionsResource {
     }
 
     private Response methodNotAllowed() {
-        return ApiError.methodNotAllowed("Use GET or DELETE").toResponse(realm.getName());
+        return ApiError.methodNotAllowed("GET", "DELETE", "OPTIONS").toResponse(realm.getName());
     }
 
     private Optional<SessionRecord> find(Caller caller, String id) {
@@ -193,6 +191,6 @@ public final class SessionsResource {
     }
 
     private static Response ok(Object entity) {
-        return Response.ok(entity).cacheControl(NO_STORE).build();
+        return Response.ok(entity).cacheControl(ApiError.NO_STORE).build();
     }
 }

@@ -4,13 +4,12 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
-import org.keycloak.TokenVerifier;
-import org.keycloak.common.VerificationException;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.grants.RefreshTokenGrantType;
-import org.keycloak.representations.RefreshToken;
 import org.keycloak.services.CorsErrorResponseException;
 
 /**
@@ -25,10 +24,12 @@ final class GuardedRefreshTokenGrantType extends RefreshTokenGrantType {
 
     @Override
     public Response process(Context context) {
-        String sessionId = sessionIdOf(context.getFormParams().getFirst(OAuth2Constants.REFRESH_TOKEN));
-        if (sessionId == null) {
+        UnverifiedToken token = UnverifiedToken.read(context.getFormParams().getFirst(OAuth2Constants.REFRESH_TOKEN));
+        if (token == null) {
             return super.process(context);
         }
+        String sessionId = token.sessionId();
+        endIfIdle(context, token);
         refuseIfRevoked(context, sessionId);
         Response response;
         try {
@@ -44,6 +45,16 @@ final class GuardedRefreshTokenGrantType extends RefreshTokenGrantType {
         return response;
     }
 
+    /** Ends a session unused past the realm's limit; its mark then refuses this refresh like any revoked one. */
+    private static void endIfIdle(Context context, UnverifiedToken token) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        UserSessionModel used = token.offline()
+                ? session.sessions().getOfflineUserSession(realm, token.sessionId())
+                : session.sessions().getUserSession(realm, token.sessionId());
+        InactivityGuard.of(session, realm).endNowIfIdle(used);
+    }
+
     private static void refuseIfRevoked(Context context, String sessionId) {
         KeycloakSession session = context.getSession();
         if (!RevokedSessions.isRevoked(session, context.getRealm().getId(), sessionId)) {
@@ -53,20 +64,5 @@ final class GuardedRefreshTokenGrantType extends RefreshTokenGrantType {
         context.getEvent().session(sessionId).detail(Details.REASON, SESSION_REVOKED).error(Errors.INVALID_TOKEN);
         throw new CorsErrorResponseException(context.getCors(), OAuthErrorException.INVALID_GRANT, SESSION_REVOKED,
                 Response.Status.BAD_REQUEST);
-    }
-
-    /**
-     * The session id ({@code sid}) the refresh token names, read without verifying it: it only
-     * decides whether to refuse, and Keycloak verifies every token it does not refuse.
-     */
-    static String sessionIdOf(String refreshToken) {
-        if (refreshToken == null) {
-            return null;
-        }
-        try {
-            return TokenVerifier.create(refreshToken, RefreshToken.class).getToken().getSessionId();
-        } catch (VerificationException | RuntimeException e) {
-            return null;
-        }
     }
 }

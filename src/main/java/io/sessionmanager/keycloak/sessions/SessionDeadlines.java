@@ -20,8 +20,12 @@ public record SessionDeadlines(long idleExpiresAt, long expiresAt) {
         return new SessionDeadlines(Math.min(keycloakIdle, expiresAt), expiresAt);
     }
 
-    /** The later of two deadlines: a sign-in with online and offline sessions lives while either does. */
+    /**
+     * The later of two deadlines: a sign-in with online and offline sessions lives while either
+     * does. The idle deadline stays within the hard end, whichever session each came from.
+     */
     public SessionDeadlines orLater(SessionDeadlines other) {
-        return new SessionDeadlines(Math.max(idleExpiresAt, other.idleExpiresAt), Math.max(expiresAt, other.expiresAt));
+        long end = Math.max(expiresAt, other.expiresAt);
+        return new SessionDeadlines(Math.min(Math.max(idleExpiresAt, other.idleExpiresAt), end), end);
     }
 }

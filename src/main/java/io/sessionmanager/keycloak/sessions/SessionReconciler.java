@@ -2,7 +2,6 @@ package io.sessionmanager.keycloak.sessions;
 
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
-import io.sessionmanager.keycloak.model.SessionStatus;
 import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.model.SessionType;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
@@ -105,7 +104,7 @@ public final class SessionReconciler {
         List<LiveSession> live = new ArrayList<>();
         for (String id : ids) {
             SessionRecord record = ended.get(id);
-            if (record != null && record.getStatus() == SessionStatus.REVOKED) {
+            if (record != null && record.getEndReason() != null && record.getEndReason().isRevocation()) {
                 // Revoked, yet back: a request that raced the revocation restored it. Revoked stays revoked.
                 SessionRevoker.inBackground(session, realm).endAgain(record);
                 continue;

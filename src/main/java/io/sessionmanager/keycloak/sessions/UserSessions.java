@@ -49,7 +49,18 @@ public final class UserSessions {
      */
     public List<SessionRecord> ended(UserModel user, int first, int max) {
         active(user);
-        return SessionStore.of(session).findEnded(realm.getId(), user.getId(), first, max);
+        return SessionStore.of(session).findEnded(realm.getId(), user.getId(), retainedSince(), first, max);
+    }
+
+    /** Whether an ended record is still within the realm's history retention, so it may be shown. */
+    public boolean isRetained(SessionRecord record) {
+        return record.getEndedAt() != null && record.getEndedAt() >= retainedSince();
+    }
+
+    /** With a retention of zero nothing ended is kept: even a session ended this millisecond is past it. */
+    private long retainedSince() {
+        long retention = policy.historyRetention().toMillis();
+        return retention == 0 ? Long.MAX_VALUE : Time.currentTimeMillis() - retention;
     }
 
     /** Revokes every active session of the user but the one with {@code keepKeycloakSessionId}, if given. */

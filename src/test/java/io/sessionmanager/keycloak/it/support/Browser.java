@@ -34,6 +34,13 @@ public final class Browser {
         return finish(post(formAction(page, "kc-form-login"), Map.of("username", username, "password", password)));
     }
 
+    /** Whether Keycloak lets this browser in again by its SSO cookie alone, without asking for a password. */
+    public boolean signsInBySso() {
+        Http.Reply reply = get(authorizationUrl(""));
+        String location = reply.header("Location");
+        return reply.status() == 302 && location != null && location.startsWith(TestRealm.REDIRECT_URI);
+    }
+
     /** Changes the password the way the account console does: an application-initiated UPDATE_PASSWORD action. */
     public Tokens changePassword(String newPassword) {
         Http.Reply page = get(authorizationUrl("&kc_action=UPDATE_PASSWORD"));

@@ -10,7 +10,7 @@ import java.util.Base64;
 /** The tokens of one sign-in, and the session id ({@code sid}) they belong to. */
 public record Tokens(String accessToken, String refreshToken) {
 
-    static Tokens of(JsonNode response) {
+    public static Tokens of(JsonNode response) {
         return new Tokens(response.path("access_token").asText(), response.path("refresh_token").asText());
     }
 

@@ -9,29 +9,35 @@ import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class GuardedRefreshTokenGrantTypeTest {
+class UnverifiedTokenTest {
 
     @Test
     void readsTheSessionIdOfARefreshToken() {
-        assertThat(GuardedRefreshTokenGrantType.sessionIdOf(jwt("{\"typ\":\"Refresh\",\"sid\":\"abc-123\"}")))
-                .isEqualTo("abc-123");
+        assertThat(UnverifiedToken.read(jwt("{\"typ\":\"Refresh\",\"sid\":\"abc-123\"}")))
+                .isEqualTo(new UnverifiedToken("abc-123", false));
+    }
+
+    @Test
+    void tellsAnOfflineTokenFromOthers() {
+        assertThat(UnverifiedToken.read(jwt("{\"typ\":\"Offline\",\"sid\":\"abc-123\"}")))
+                .isEqualTo(new UnverifiedToken("abc-123", true));
     }
 
     @Test
     void aTokenWithoutSessionNamesNone() {
-        assertThat(GuardedRefreshTokenGrantType.sessionIdOf(jwt("{\"typ\":\"Refresh\"}"))).isNull();
+        assertThat(UnverifiedToken.read(jwt("{\"typ\":\"Refresh\"}"))).isNull();
     }
 
     /** Whatever cannot be read is left to Keycloak, which refuses it with its own 400. */
     @ParameterizedTest
     @ValueSource(strings = {"", "garbage", "a.b.c", "..", "eyJhbGciOiJub25lIn0.bm90IGpzb24.", "\u0000"})
     void unreadableTokensNameNoSession(String token) {
-        assertThat(GuardedRefreshTokenGrantType.sessionIdOf(token)).isNull();
+        assertThat(UnverifiedToken.read(token)).isNull();
     }
 
     @Test
     void noTokenNamesNoSession() {
-        assertThat(GuardedRefreshTokenGrantType.sessionIdOf(null)).isNull();
+        assertThat(UnverifiedToken.read(null)).isNull();
     }
 
     private static String jwt(String claims) {

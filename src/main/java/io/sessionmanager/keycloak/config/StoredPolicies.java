@@ -1,0 +1,79 @@
+package io.sessionmanager.keycloak.config;
+
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns a realm's stored policy attributes into a {@link SessionPolicy}, once per distinct set of
+ * values (the policy is read on every refresh). A value that does not parse, because someone set
+ * the attribute by hand or through a realm import, falls back to the server default for that field
+ * only, with one warning per realm and set of values rather than one per request.
+ */
+final class StoredPolicies {
+
+    private static final Logger LOG = Logger.getLogger(StoredPolicies.class);
+
+    static final List<String> FIELDS = List.of(SessionPolicy.MAX_INACTIVITY, SessionPolicy.HISTORY_RETENTION,
+            SessionPolicy.REVOKE_ON_PASSWORD_CHANGE, SessionPolicy.NOTIFY_NEW_DEVICE);
+
+    private final SessionPolicy defaults;
+    private final Map<String, Parsed> byRealmId = new ConcurrentHashMap<>();
+
+    StoredPolicies(SessionPolicy defaults) {
+        this.defaults = defaults;
+    }
+
+    SessionPolicy policy(String realmId, String realmName, List<String> values) {
+        Stored stored = new Stored(realmName, values);
+        Parsed parsed = byRealmId.get(realmId);
+        if (parsed == null || !parsed.stored().equals(stored)) {
+            parsed = new Parsed(stored, parse(stored));
+            byRealmId.put(realmId, parsed);
+        }
+        return parsed.policy();
+    }
+
+    private SessionPolicy parse(Stored stored) {
+        SessionPolicy policy = defaults;
+        List<String> rejected = new ArrayList<>();
+        for (int i = 0; i < FIELDS.size(); i++) {
+            String value = stored.values().get(i);
+            if (value == null) {
+                continue;
+            }
+            try {
+                policy = policy.with(Map.of(FIELDS.get(i), typed(FIELDS.get(i), value)));
+            } catch (IllegalArgumentException e) {
+                rejected.add(e.getMessage());
+            }
+        }
+        if (!rejected.isEmpty()) {
+            LOG.warnf("Realm %s has invalid session-manager attributes; using the server defaults for them until an"
+                    + " administrator saves the policy again: %s", stored.realmName(), String.join("; ", rejected));
+        }
+        return policy;
+    }
+
+    /** Attributes are strings; the policy's boolean field takes only "true" or "false". */
+    private static Object typed(String field, String value) {
+        if (!field.equals(SessionPolicy.NOTIFY_NEW_DEVICE)) {
+            return value;
+        }
+        return switch (value) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> value;
+        };
+    }
+
+    /** The stored values of one realm, in {@link #FIELDS} order; null where the realm sets none. */
+    private record Stored(String realmName, List<String> values) {
+    }
+
+    private record Parsed(Stored stored, SessionPolicy policy) {
+    }
+}

@@ -1,0 +1,25 @@
+package io.sessionmanager.keycloak.revoke;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.services.clientpolicy.ClientPolicyManager;
+import org.keycloak.services.clientpolicy.DefaultClientPolicyManagerFactory;
+
+/**
+ * Takes the place of Keycloak's client-policy manager (same id, higher order): the manager is
+ * Keycloak's own, with the inactivity check of {@link GuardedClientPolicyManager} in front.
+ */
+public class GuardedClientPolicyManagerFactory extends DefaultClientPolicyManagerFactory {
+
+    /** Above Keycloak's own factory (order 0), which shares the id. */
+    static final int ORDER = 100;
+
+    @Override
+    public ClientPolicyManager create(KeycloakSession session) {
+        return new GuardedClientPolicyManager(session);
+    }
+
+    @Override
+    public int order() {
+        return ORDER;
+    }
+}
