@@ -22,6 +22,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.admin.OperationType;
@@ -182,7 +183,7 @@ public final class AdminResource {
 
     private Response respond(Supplier<Response> action) {
         try {
-            return Response.fromResponse(action.get()).cacheControl(ApiError.NO_STORE).build();
+            return Response.fromResponse(action.get()).header(HttpHeaders.CACHE_CONTROL, ApiError.NO_STORE).build();
         } catch (ApiError e) {
             return e.toResponse(realm.getName());
         } catch (ForbiddenException | NotAuthorizedException e) {

@@ -1,6 +1,5 @@
 package io.sessionmanager.keycloak.rest;
 
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -16,7 +15,7 @@ import java.util.Map;
 public final class ApiError extends RuntimeException {
 
     /** Answers about sessions are personal: no cache keeps them, errors included. */
-    public static final CacheControl NO_STORE = CacheControl.valueOf("no-store");
+    public static final String NO_STORE = "no-store";
 
     private final Response.Status status;
     private final String error;
@@ -64,7 +63,7 @@ public final class ApiError extends RuntimeException {
         body.put("error", error);
         body.put("error_description", getMessage());
         Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body)
-                .cacheControl(NO_STORE);
+                .header(HttpHeaders.CACHE_CONTROL, NO_STORE);
         if (status == Response.Status.UNAUTHORIZED) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + realmName + "\"");
         }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
@@ -94,7 +95,7 @@ public final class SessionsResource {
         return respond(Access.MANAGE, caller -> {
             SessionRecord record = find(caller, id).orElseThrow(SessionsResource::noSuchSession);
             SessionRevoker.inRequest(session, realm).revoke(record, EndReason.USER_REVOKED);
-            return Response.noContent().cacheControl(ApiError.NO_STORE).build();
+            return Response.noContent().header(HttpHeaders.CACHE_CONTROL, ApiError.NO_STORE).build();
         });
     }
 
@@ -191,6 +192,6 @@ public final class SessionsResource {
     }
 
     private static Response ok(Object entity) {
-        return Response.ok(entity).cacheControl(ApiError.NO_STORE).build();
+        return Response.ok(entity).header(HttpHeaders.CACHE_CONTROL, ApiError.NO_STORE).build();
     }
 }

@@ -43,8 +43,16 @@ class SessionDeadlinesTest {
     @Test
     void onlineAndOfflineTogetherLiveAsLongAsTheLaterOne() {
         SessionDeadlines online = new SessionDeadlines(HOUR, 10 * HOUR);
-        SessionDeadlines offline = new SessionDeadlines(30 * HOUR, 20 * HOUR);
+        SessionDeadlines offline = new SessionDeadlines(5 * HOUR, 20 * HOUR);
 
-        assertThat(online.orLater(offline)).isEqualTo(new SessionDeadlines(30 * HOUR, 20 * HOUR));
+        assertThat(online.orLater(offline)).isEqualTo(new SessionDeadlines(5 * HOUR, 20 * HOUR));
+    }
+
+    @Test
+    void theIdleDeadlineOfTwoSessionsNeverOutlivesTheirHardEnd() {
+        SessionDeadlines online = new SessionDeadlines(12 * HOUR, 10 * HOUR);
+        SessionDeadlines offline = new SessionDeadlines(2 * HOUR, 8 * HOUR);
+
+        assertThat(online.orLater(offline)).isEqualTo(new SessionDeadlines(10 * HOUR, 10 * HOUR));
     }
 }
