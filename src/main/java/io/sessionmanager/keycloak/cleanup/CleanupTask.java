@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.cleanup;
 
+import io.sessionmanager.keycloak.revoke.OriginalRequest;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -41,7 +42,7 @@ public final class CleanupTask implements ScheduledTask {
 
     private void cleanAllRealms(KeycloakSession session) {
         List<String> realmIds = session.realms().getRealmsStream().map(RealmModel::getId).toList();
-        SessionCleanup cleanup = new SessionCleanup(session.getKeycloakSessionFactory(), batchSize);
+        SessionCleanup cleanup = new SessionCleanup(session.getKeycloakSessionFactory(), batchSize, OriginalRequest.background());
         CleanupResult total = realmIds.stream().map(cleanup::clean).reduce(CleanupResult.NONE, CleanupResult::plus);
         if (total.ended() + total.deleted() > 0) {
             LOG.infof("Session cleanup ended %d and deleted %d session records", total.ended(), total.deleted());

@@ -4,6 +4,7 @@ import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.revoke.OriginalRequest;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.SessionReconciler;
 import org.keycloak.common.util.Time;
@@ -19,6 +20,9 @@ import java.util.List;
  * {@code maxInactivity}, passed their hard end or lost their Keycloak session, then deletes
  * records ended longer ago than {@code historyRetention}.
  * <p>
+ * Sessions it ends are ended within {@code request}, the request that asked for the cleanup or a
+ * stand-in for the scheduled one, so clients with a back-channel logout URL are notified.
+ * <p>
  * Works in batches, each in a short transaction of its own, so sign-ins go on meanwhile; and it
  * is idempotent: it only ends what is active and only deletes what is past retention, so two
  * nodes running it at once do no harm.
@@ -27,10 +31,12 @@ public final class SessionCleanup {
 
     private final KeycloakSessionFactory factory;
     private final int batchSize;
+    private final OriginalRequest request;
 
-    public SessionCleanup(KeycloakSessionFactory factory, int batchSize) {
+    public SessionCleanup(KeycloakSessionFactory factory, int batchSize, OriginalRequest request) {
         this.factory = factory;
         this.batchSize = batchSize;
+        this.request = request;
     }
 
     public CleanupResult clean(String realmId) {
@@ -59,7 +65,7 @@ public final class SessionCleanup {
             List<SessionRecord> stale = store.findStale(realmId,
                     now - policy.maxInactivity().toMillis(), now, afterId, batchSize);
             SessionReconciler reconciler = new SessionReconciler(s, realm);
-            SessionRevoker revoker = SessionRevoker.inBackground(s, realm);
+            SessionRevoker revoker = SessionRevoker.of(s, realm);
             long ended = stale.stream()
                     .filter(record -> reconciler.settle(record, revoker, policy.maxInactivity(), now))
                     .count();
@@ -84,10 +90,11 @@ public final class SessionCleanup {
         }
     }
 
-    /** Keycloak's stores need the realm in the session's context, which a background session lacks. */
-    private static RealmModel bind(KeycloakSession session, String realmId) {
+    /** Keycloak's stores need the realm in the session's context, and its logout a request; a new session has neither. */
+    private RealmModel bind(KeycloakSession session, String realmId) {
         RealmModel realm = session.realms().getRealm(realmId);
         session.getContext().setRealm(realm);
+        request.applyTo(session);
         return realm;
     }
 

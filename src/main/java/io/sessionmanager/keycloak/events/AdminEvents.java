@@ -71,7 +71,7 @@ final class AdminEvents {
         if (user == null) {
             return;
         }
-        SessionRevoker revoker = SessionRevoker.inBackground(s, realm);
+        SessionRevoker revoker = SessionRevoker.of(s, realm);
         List<LiveSession> live = new SessionReconciler(s, realm).activeSessions(user);
         live.forEach(one -> revoker.revoke(one.record(), one.online(), one.offline(), EndReason.LOGGED_OUT));
         SessionStore.of(s).flushAndDetach(live.stream().map(LiveSession::record).toList());

@@ -12,6 +12,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Runs work on a realm in a transaction of its own once the request's transaction has committed,
  * and only then: a failed sign-in records nothing, and a failed write never fails the sign-in.
+ * It runs on the request's thread, where Keycloak's context still finds the request: a revocation
+ * there notifies clients as one made during the request would.
  */
 public final class AfterCommit extends AbstractKeycloakTransaction {
 
@@ -29,9 +31,9 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
     private final RealmTask task;
     private final RealmTask fallback;
 
-    private AfterCommit(KeycloakSessionFactory factory, String realmId, BooleanSupplier condition, RealmTask task,
+    private AfterCommit(KeycloakSession session, String realmId, BooleanSupplier condition, RealmTask task,
                         RealmTask fallback) {
-        this.factory = factory;
+        this.factory = session.getKeycloakSessionFactory();
         this.realmId = realmId;
         this.condition = condition;
         this.task = task;
@@ -44,8 +46,7 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
 
     /** As {@link #run(KeycloakSession, String, RealmTask)}; should the task fail, {@code fallback} runs instead. */
     static void run(KeycloakSession session, String realmId, RealmTask task, RealmTask fallback) {
-        session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
-                realmId, () -> true, task, fallback));
+        session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session, realmId, () -> true, task, fallback));
     }
 
     /**
@@ -53,8 +54,7 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
      * request has committed; checking it costs no transaction.
      */
     public static void runIf(KeycloakSession session, String realmId, BooleanSupplier condition, RealmTask task) {
-        session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
-                realmId, condition, task, null));
+        session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session, realmId, condition, task, null));
     }
 
     @Override

@@ -48,6 +48,6 @@ final class PasswordChanges {
 
     private static void endChangingSession(KeycloakSession s, RealmModel realm, String keycloakSessionId) {
         SessionStore.of(s).findByKeycloakSessionId(keycloakSessionId)
-                .ifPresent(record -> SessionRevoker.inBackground(s, realm).revoke(record, EndReason.PASSWORD_CHANGE));
+                .ifPresent(record -> SessionRevoker.of(s, realm).revoke(record, EndReason.PASSWORD_CHANGE));
     }
 }

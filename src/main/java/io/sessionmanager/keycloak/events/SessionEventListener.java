@@ -3,6 +3,7 @@ package io.sessionmanager.keycloak.events;
 import io.sessionmanager.keycloak.device.DeviceInfo;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.revoke.OriginalRequest;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.keycloak.device.DeviceRepresentationProvider;
@@ -84,6 +85,7 @@ final class SessionEventListener implements EventListenerProvider {
     }
 
     private void signIn(Event event) {
+        OriginalRequest.remember(session);
         RealmModel realm = session.realms().getRealm(event.getRealmId());
         boolean rememberMe = "true".equals(detail(event, Details.REMEMBER_ME));
         long maxLifespan = SessionExpirationUtils.calculateUserSessionMaxLifespanTimestamp(false, rememberMe,

@@ -9,6 +9,7 @@ import io.sessionmanager.keycloak.model.CleanupRun;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.revoke.OriginalRequest;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.UserSessions;
 import jakarta.ws.rs.Consumes;
@@ -97,7 +98,7 @@ public final class AdminResource {
             UserModel user = manageableUser(userId);
             SessionRecord record = SessionsResource.findForUser(session, realm, user, id)
                     .orElseThrow(() -> ApiError.notFound("No such session"));
-            if (SessionRevoker.inRequest(session, realm).revoke(record, EndReason.ADMIN_REVOKED)) {
+            if (SessionRevoker.of(session, realm).revoke(record, EndReason.ADMIN_REVOKED)) {
                 adminEvent.operation(OperationType.DELETE).resource(ResourceType.USER_SESSION)
                         .resourcePath(session.getContext().getUri()).success();
             }
@@ -154,7 +155,8 @@ public final class AdminResource {
         return respond(() -> {
             auth.realm().requireManageRealm();
             int batchSize = configProvider().settings().cleanupBatchSize();
-            CleanupResult result = new SessionCleanup(session.getKeycloakSessionFactory(), batchSize).clean(realm.getId());
+            CleanupResult result = new SessionCleanup(session.getKeycloakSessionFactory(), batchSize,
+                    OriginalRequest.of(session)).clean(realm.getId());
             adminEvent.operation(OperationType.ACTION).resource(ResourceType.REALM)
                     .resourcePath(session.getContext().getUri()).success();
             return Response.ok(Map.of("ended", result.ended(), "deleted", result.deleted())).build();

@@ -94,7 +94,7 @@ public final class SessionsResource {
     public Response revoke(@PathParam("id") String id) {
         return respond(Access.MANAGE, caller -> {
             SessionRecord record = find(caller, id).orElseThrow(SessionsResource::noSuchSession);
-            SessionRevoker.inRequest(session, realm).revoke(record, EndReason.USER_REVOKED);
+            SessionRevoker.of(session, realm).revoke(record, EndReason.USER_REVOKED);
             return Response.noContent().header(HttpHeaders.CACHE_CONTROL, ApiError.NO_STORE).build();
         });
     }

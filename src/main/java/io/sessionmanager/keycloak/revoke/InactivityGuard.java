@@ -57,12 +57,9 @@ public final class InactivityGuard {
         if (!mayBeIdle(used, limit)) {
             return false;
         }
-        OriginalRequest request = OriginalRequest.of(session);
+        // On this request's thread, so Keycloak's context still finds the request to log out from.
         return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
             s.getContext().setRealm(s.realms().getRealm(realm.getId()));
-            if (request != null) {
-                request.applyTo(s);
-            }
             return endIfIdle(s, used.getId(), limit);
         });
     }
@@ -94,6 +91,6 @@ public final class InactivityGuard {
         if (!record.isActive() || !live.isInactive(limit, Time.currentTimeMillis())) {
             return false;
         }
-        return SessionRevoker.inRequest(s, realm).revoke(record, online, offline, EndReason.INACTIVITY);
+        return SessionRevoker.of(s, realm).revoke(record, online, offline, EndReason.INACTIVITY);
     }
 }

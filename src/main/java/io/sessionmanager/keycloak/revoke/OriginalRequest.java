@@ -5,10 +5,10 @@ import org.keycloak.http.HttpRequest;
 import org.keycloak.models.KeycloakSession;
 
 /**
- * The HTTP request that caused a revocation, carried to the Keycloak session that carries it out
- * (after the request committed, or in a transaction of its own). Keycloak's back-channel logout
- * needs a request: the logout tokens it sends name the realm's URL as their issuer, and the audit
- * event names the caller's IP.
+ * The HTTP request revocations run within, given to Keycloak sessions that would otherwise have
+ * none: those of the cleanup, which works in transactions of its own, on a timer when scheduled.
+ * Keycloak's back-channel logout needs a request: the logout tokens it sends name the realm's URL
+ * as their issuer, and the audit event names the caller's IP.
  */
 public record OriginalRequest(HttpRequest request, ClientConnection connection) {
 
@@ -20,6 +20,17 @@ public record OriginalRequest(HttpRequest request, ClientConnection connection) 
             // Keycloak's context throws when no request is active (timers, start-up).
             return null;
         }
+    }
+
+    /** A stand-in for work no request asked for: see {@link BackgroundRequest}. */
+    public static OriginalRequest background() {
+        return new OriginalRequest(new BackgroundRequest(), new ClientConnection() {
+        });
+    }
+
+    /** Notes where this node is reached, for {@link #background()}; call it from real requests. */
+    public static void remember(KeycloakSession session) {
+        BackgroundRequest.remember(session);
     }
 
     /** Makes {@code session} act within this request. */

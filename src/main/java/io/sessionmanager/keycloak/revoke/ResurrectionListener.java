@@ -40,7 +40,7 @@ final class ResurrectionListener implements EventListenerProvider {
         // Taken now: creating the store during the commit would enlist it in a commit already under way.
         SingleUseObjectProvider store = session.singleUseObjects();
         AfterCommit.runIf(session, realmId, () -> RevokedSessions.isRevoked(store, realmId, sessionId),
-                (s, realm) -> SessionRevoker.inBackground(s, realm).endAgain(sessionId));
+                (s, realm) -> SessionRevoker.of(s, realm).endAgain(sessionId));
     }
 
     @Override

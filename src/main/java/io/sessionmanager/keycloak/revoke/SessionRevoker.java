@@ -20,9 +20,10 @@ import org.keycloak.services.managers.AuthenticationManager;
  * is marked with its end, and a {@code LOGOUT} event with an {@value #END_REASON_DETAIL} detail
  * is recorded for auditing.
  * <p>
- * Within an HTTP request the removal is Keycloak's back-channel logout, which also notifies the
- * clients. A background job has no request to do that from; like Keycloak's own expiry job it
- * removes the sessions directly.
+ * The removal is Keycloak's back-channel logout, which also notifies the clients that have a
+ * back-channel logout URL. It needs an HTTP request: Keycloak's context finds the request on its
+ * thread, also for work after the request committed or in a transaction of its own; the scheduled
+ * cleanup, which runs on a timer, brings a stand-in ({@link OriginalRequest#background()}).
  * <p>
  * Before anything is removed the session is marked revoked on every node ({@link RevokedSessions}):
  * Keycloak can bring a removed session back when a request using it races the removal (its
@@ -40,22 +41,15 @@ public final class SessionRevoker {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final boolean inRequest;
 
-    private SessionRevoker(KeycloakSession session, RealmModel realm, boolean inRequest) {
+    private SessionRevoker(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
-        this.inRequest = inRequest;
     }
 
-    /** For revocations an HTTP request asked for, directly or through an event it caused. */
-    public static SessionRevoker inRequest(KeycloakSession session, RealmModel realm) {
-        return new SessionRevoker(session, realm, true);
-    }
-
-    /** For work outside any request (the scheduled cleanup, after-commit jobs), in a session bound to the realm. */
-    public static SessionRevoker inBackground(KeycloakSession session, RealmModel realm) {
-        return new SessionRevoker(session, realm, false);
+    /** A revoker working in {@code session}, whose context is bound to {@code realm} and, if it can, to a request. */
+    public static SessionRevoker of(KeycloakSession session, RealmModel realm) {
+        return new SessionRevoker(session, realm);
     }
 
     /** Revokes an active session; returns false, changing nothing, when it had already ended. */
@@ -115,13 +109,15 @@ public final class SessionRevoker {
             LOG.warnf("Session of record %s does not belong to the record's user; not ending it", record.getId());
             return;
         }
-        if (inRequest) {
-            KeycloakContext context = session.getContext();
-            AuthenticationManager.backchannelLogout(session, realm, userSession, context.getUri(),
-                    context.getConnection(), context.getRequestHeaders(), true);
-        } else {
+        if (OriginalRequest.of(session) == null) {
+            LOG.warnf("No request to notify the clients of session %s from; removing it without notifying them",
+                    record.getId());
             remove(userSession);
+            return;
         }
+        KeycloakContext context = session.getContext();
+        AuthenticationManager.backchannelLogout(session, realm, userSession, context.getUri(),
+                context.getConnection(), context.getRequestHeaders(), true);
     }
 
     private void remove(UserSessionModel userSession) {
@@ -136,13 +132,12 @@ public final class SessionRevoker {
     }
 
     private void audit(SessionRecord record, EndReason reason) {
-        EventBuilder event = (inRequest ? new EventBuilder(realm, session, session.getContext().getConnection())
-                : new EventBuilder(realm, session))
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(EventType.LOGOUT)
                 .user(record.getUserId())
                 .session(record.getKeycloakSessionId())
                 .detail(END_REASON_DETAIL, reason.name());
-        ClientModel caller = inRequest ? session.getContext().getClient() : null;
+        ClientModel caller = session.getContext().getClient();
         if (caller != null && caller.getRealm().getId().equals(realm.getId())) {
             event.client(caller);
         }

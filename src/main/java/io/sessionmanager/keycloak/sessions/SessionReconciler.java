@@ -106,7 +106,7 @@ public final class SessionReconciler {
             SessionRecord record = ended.get(id);
             if (record != null && record.getEndReason() != null && record.getEndReason().isRevocation()) {
                 // Revoked, yet back: a request that raced the revocation restored it. Revoked stays revoked.
-                SessionRevoker.inBackground(session, realm).endAgain(record);
+                SessionRevoker.of(session, realm).endAgain(record);
                 continue;
             }
             if (record != null) {

@@ -36,7 +36,7 @@ public final class UserSessions {
     public List<LiveSession> active(UserModel user) {
         List<LiveSession> live = new SessionReconciler(session, realm).activeSessions(user);
         long now = Time.currentTimeMillis();
-        SessionRevoker revoker = SessionRevoker.inRequest(session, realm);
+        SessionRevoker revoker = SessionRevoker.of(session, realm);
         return live.stream()
                 .filter(s -> !(s.isInactive(policy.maxInactivity(), now)
                         && revoker.revoke(s.record(), s.online(), s.offline(), EndReason.INACTIVITY)))
@@ -67,7 +67,7 @@ public final class UserSessions {
     public long revokeAll(UserModel user, EndReason reason, String keepKeycloakSessionId) {
         // Collected before revoking: each revocation removes Keycloak sessions the reconciler reads.
         List<LiveSession> live = active(user);
-        SessionRevoker revoker = SessionRevoker.inRequest(session, realm);
+        SessionRevoker revoker = SessionRevoker.of(session, realm);
         long revoked = live.stream()
                 .filter(s -> !s.record().getKeycloakSessionId().equals(keepKeycloakSessionId))
                 .filter(s -> revoker.revoke(s.record(), s.online(), s.offline(), reason))

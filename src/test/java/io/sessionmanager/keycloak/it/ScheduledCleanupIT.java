@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.it;
 
+import io.sessionmanager.keycloak.it.support.BackchannelLogoutReceiver;
 import io.sessionmanager.keycloak.it.support.Database;
 import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScheduledCleanupIT {
 
+    private final BackchannelLogoutReceiver receiver = new BackchannelLogoutReceiver();
     private KeycloakServer server;
 
     @BeforeAll
@@ -38,12 +40,14 @@ class ScheduledCleanupIT {
     @AfterAll
     void stop() {
         server.close();
+        receiver.close();
     }
 
     @Test
     void theScheduledCleanupEndsIdleSessionsAndDeletesExpiredHistoryWithoutBeingAsked() throws Exception {
         TestRealm realm = TestRealm.create(server, "scheduled");
         realm.admin().mustPut(realm.adminApi() + "/config", Map.of("maxInactivity", "PT2S", "historyRetention", "P0D"));
+        realm.announceLogoutsTo(receiver.url());
         String userId = realm.createUser("sid");
         Tokens idle = realm.loginOffline("sid");
         Tokens caller = realm.login("sid");
@@ -56,6 +60,8 @@ class ScheduledCleanupIT {
         assertThat(eventually(() -> db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS = 'ACTIVE'",
                 userId) == 0)).as("idle sessions ended").isTrue();
         assertThat(realm.refresh(idle.refreshToken()).status()).isEqualTo(400);
+        assertThat(receiver.awaitLogoutOf(idle.sessionId(), Duration.ofSeconds(10)))
+                .as("the ending of the idle session announced to its client").isTrue();
         assertThat(Files.readString(server.log())).contains("Session cleanup ended");
     }
 

@@ -49,6 +49,19 @@ public final class BackchannelLogoutReceiver implements AutoCloseable {
         return logoutTokens.stream().map(token -> Tokens.claims(token).path("sid").asText()).toList();
     }
 
+    /** Whether a logout token for the session {@code sid} arrives within {@code wait}. */
+    public boolean awaitLogoutOf(String sid, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (logoutsOf(sid) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return logoutsOf(sid) > 0;
+    }
+
+    private long logoutsOf(String sid) {
+        return logoutTokens.stream().filter(token -> Tokens.claims(token).path("sid").asText().equals(sid)).count();
+    }
+
     @Override
     public void close() {
         server.stop(0);

@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
@@ -150,6 +151,18 @@ public final class TestRealm {
         if (!roles.isEmpty()) {
             admin.mustPost(realmPath + "/users/" + userId + "/role-mappings/clients/" + accountId, roles);
         }
+    }
+
+    /**
+     * Gives {@value #APP} a back-channel logout URL, as a relying party that wants to hear when its
+     * sessions end: Keycloak then posts a logout token there for each of them that is logged out.
+     */
+    public void announceLogoutsTo(String backchannelLogoutUrl) {
+        ObjectNode app = (ObjectNode) admin.mustGet("/" + name + "/clients?clientId=" + APP).json().get(0);
+        app.put("frontchannelLogout", false);
+        app.with("attributes").put("backchannel.logout.url", backchannelLogoutUrl)
+                .put("backchannel.logout.session.required", "true");
+        admin.mustPut("/" + name + "/clients/" + app.path("id").asText(), app);
     }
 
     /** Grants roles of the realm's {@code realm-management} client, making the user an admin of this realm. */

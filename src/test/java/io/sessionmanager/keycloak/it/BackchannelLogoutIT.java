@@ -1,0 +1,109 @@
+package io.sessionmanager.keycloak.it;
+
+import io.sessionmanager.keycloak.it.support.BackchannelLogoutReceiver;
+import io.sessionmanager.keycloak.it.support.Browser;
+import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.KeycloakExtension;
+import io.sessionmanager.keycloak.it.support.KeycloakServer;
+import io.sessionmanager.keycloak.it.support.TestRealm;
+import io.sessionmanager.keycloak.it.support.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * SPEC "What revoked means": clients with a back-channel logout URL are notified on every path,
+ * including those that end sessions outside the request that asked for it (after it committed, or
+ * in a transaction of their own). The scheduled cleanup's path is in {@link ScheduledCleanupIT}.
+ */
+@ExtendWith(KeycloakExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BackchannelLogoutIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final long PAST_THE_LIMIT_MILLIS = 3000;
+
+    private final BackchannelLogoutReceiver receiver = new BackchannelLogoutReceiver();
+    private KeycloakServer server;
+
+    @BeforeAll
+    void connect(KeycloakServer server) {
+        this.server = server;
+    }
+
+    @AfterAll
+    void stopReceiver() {
+        receiver.close();
+    }
+
+    @Test
+    void anIdleSessionEndedAtItsFirstUseIsAnnounced() throws InterruptedException {
+        TestRealm realm = realm("backchannel-idle-use", Map.of("maxInactivity", "PT2S"));
+        realm.createUser("ida");
+        Tokens idle = realm.login("ida");
+
+        Thread.sleep(PAST_THE_LIMIT_MILLIS);
+
+        assertThat(realm.refresh(idle.refreshToken()).status()).isEqualTo(400);
+        assertThat(receiver.awaitLogoutOf(idle.sessionId(), WAIT)).isTrue();
+    }
+
+    @Test
+    void idleSessionsTheCleanupEndsAreAnnounced() throws InterruptedException {
+        TestRealm realm = realm("backchannel-cleanup", Map.of("maxInactivity", "PT2S"));
+        realm.createUser("cleo");
+        Tokens idle = realm.loginOffline("cleo");
+
+        Thread.sleep(PAST_THE_LIMIT_MILLIS);
+
+        Http.Reply cleanup = realm.admin().post(realm.adminApi() + "/cleanup", "");
+        assertThat(cleanup.json().path("ended").asLong()).isEqualTo(1);
+        assertThat(receiver.awaitLogoutOf(idle.sessionId(), WAIT)).isTrue();
+    }
+
+    @Test
+    void theChangingSessionThatPolicyAllEndsAfterTheChangeIsAnnounced() throws InterruptedException {
+        TestRealm realm = realm("backchannel-password-all", Map.of("revokeOnPasswordChange", "ALL"));
+        realm.createUser("alma");
+        Browser laptop = realm.browser("Mozilla/5.0 Firefox/121.0");
+        Tokens changing = laptop.login("alma", TestRealm.PASSWORD);
+
+        catchThrowable(() -> laptop.changePassword("a-new-long-passphrase"));
+
+        assertThat(realm.refresh(changing.refreshToken()).status()).isEqualTo(400);
+        assertThat(receiver.awaitLogoutOf(changing.sessionId(), WAIT)).isTrue();
+    }
+
+    /**
+     * Keycloak's own sign-out of a user ends its online sessions (announcing them itself) and keeps
+     * its offline ones, which the extension then ends after that request: those are announced too.
+     */
+    @Test
+    void offlineSessionsEndedAfterKeycloaksSignOutOfAUserAreAnnounced() throws InterruptedException {
+        TestRealm realm = realm("backchannel-admin-logout", Map.of());
+        String userId = realm.createUser("otto");
+        Tokens offline = realm.loginOffline("otto");
+
+        realm.admin().mustPost("/" + realm.name() + "/users/" + userId + "/logout", "");
+
+        assertThat(realm.refresh(offline.refreshToken()).status()).isEqualTo(400);
+        assertThat(receiver.awaitLogoutOf(offline.sessionId(), WAIT)).isTrue();
+    }
+
+    private TestRealm realm(String name, Map<String, Object> policy) {
+        TestRealm realm = TestRealm.create(server, name);
+        if (!policy.isEmpty()) {
+            realm.admin().mustPut(realm.adminApi() + "/config", policy);
+        }
+        realm.announceLogoutsTo(receiver.url());
+        return realm;
+    }
+}
