@@ -53,10 +53,15 @@ final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
         super.triggerOnEvent(context);
     }
 
-    /** Looks the session up as Keycloak will: the online one, else the offline one. */
+    /**
+     * Looks the session up as Keycloak will: the online one, else the offline one. Not one this
+     * extension revoked: the lookup itself would bring back a copy that its removal has not yet
+     * taken from the database, and where Keycloak then refuses the use for another reason (a
+     * disabled user), nothing would end that copy again.
+     */
     private void endIfIdle(UnverifiedToken token) {
         RealmModel realm = session.getContext().getRealm();
-        if (token == null || realm == null) {
+        if (token == null || realm == null || RevokedSessions.isRevoked(session, realm.getId(), token.sessionId())) {
             return;
         }
         UserSessionModel used = token.offline() ? null : session.sessions().getUserSession(realm, token.sessionId());

@@ -29,8 +29,10 @@ final class GuardedRefreshTokenGrantType extends RefreshTokenGrantType {
             return super.process(context);
         }
         String sessionId = token.sessionId();
-        endIfIdle(context, token);
         refuseIfRevoked(context, sessionId);
+        if (endIfIdle(context, token)) {
+            refuse(context, sessionId);
+        }
         Response response;
         try {
             response = super.process(context);
@@ -45,21 +47,24 @@ final class GuardedRefreshTokenGrantType extends RefreshTokenGrantType {
         return response;
     }
 
-    /** Ends a session unused past the realm's limit; its mark then refuses this refresh like any revoked one. */
-    private static void endIfIdle(Context context, UnverifiedToken token) {
+    /** Ends a session unused past the realm's limit; returns whether it did, and this refresh is to be refused. */
+    private static boolean endIfIdle(Context context, UnverifiedToken token) {
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
         UserSessionModel used = token.offline()
                 ? session.sessions().getOfflineUserSession(realm, token.sessionId())
                 : session.sessions().getUserSession(realm, token.sessionId());
-        InactivityGuard.of(session, realm).endNowIfIdle(used);
+        return InactivityGuard.of(session, realm).endNowIfIdle(used);
     }
 
     private static void refuseIfRevoked(Context context, String sessionId) {
-        KeycloakSession session = context.getSession();
-        if (!RevokedSessions.isRevoked(session, context.getRealm().getId(), sessionId)) {
-            return;
+        if (RevokedSessions.isRevoked(context.getSession(), context.getRealm().getId(), sessionId)) {
+            refuse(context, sessionId);
         }
+    }
+
+    private static void refuse(Context context, String sessionId) {
+        KeycloakSession session = context.getSession();
         session.getTransactionManager().setRollbackOnly();
         context.getEvent().session(sessionId).detail(Details.REASON, SESSION_REVOKED).error(Errors.INVALID_TOKEN);
         throw new CorsErrorResponseException(context.getCors(), OAuthErrorException.INVALID_GRANT, SESSION_REVOKED,

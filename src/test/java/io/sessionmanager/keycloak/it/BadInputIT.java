@@ -178,6 +178,7 @@ class BadInputIT {
                     .header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString("{\"status\":\"ACTIVE\"}")).build());
             assertError(reply, 405, "method_not_allowed");
+            assertThat(reply.header("Allow")).isEqualTo("GET, DELETE, OPTIONS");
         }
         assertThat(list(realm, caller)).isNotEmpty();
     }
@@ -185,6 +186,7 @@ class BadInputIT {
     private static void assertError(Http.Reply reply, int status, String error) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.header("Content-Type")).startsWith("application/json");
+        assertThat(reply.header("Cache-Control")).isEqualTo("no-store");
         JsonNode body = reply.json();
         assertThat(body.path("error").asText()).isEqualTo(error);
         assertThat(body.path("error_description").asText()).isNotBlank();

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.sessionmanager.keycloak.it.support.Sessions.assertRefreshRefused;
 import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
 import static io.sessionmanager.keycloak.it.support.Sessions.history;
 import static io.sessionmanager.keycloak.it.support.Sessions.list;
@@ -47,8 +48,8 @@ class LifecycleIT {
 
         realm.admin().mustPut("/" + realm.name() + "/users/" + userId, Map.of("enabled", false));
 
-        assertThat(realm.refresh(online.refreshToken()).status()).isEqualTo(400);
-        assertThat(realm.refresh(offline.refreshToken()).status()).isEqualTo(400);
+        assertRefreshRefused(realm.refresh(online.refreshToken()));
+        assertRefreshRefused(realm.refresh(offline.refreshToken()));
         assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS = 'ACTIVE'", userId)).isZero();
         JsonNode history = realm.admin().mustGet(realm.adminApi() + "/users/" + userId + "/sessions/history").json();
         assertThat(history).hasSize(2).allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("ADMIN_REVOKED"));
@@ -68,7 +69,7 @@ class LifecycleIT {
 
         assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ?", userId)).isZero();
         assertThat(db.count("select count(*) from SM_SESSION where REALM_ID = ?", realm.id())).isEqualTo(1);
-        assertThat(realm.refresh(tokens.refreshToken()).status()).isEqualTo(400);
+        assertRefreshRefused(realm.refresh(tokens.refreshToken()));
     }
 
     @Test
@@ -115,8 +116,8 @@ class LifecycleIT {
 
         assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS = 'LOGGED_OUT'", userId))
                 .isEqualTo(2);
-        assertThat(realm.refresh(online.refreshToken()).status()).isEqualTo(400);
-        assertThat(realm.refresh(offline.refreshToken()).status()).isEqualTo(400);
+        assertRefreshRefused(realm.refresh(online.refreshToken()));
+        assertRefreshRefused(realm.refresh(offline.refreshToken()));
         assertThat(list(realm, realm.login("liam"))).singleElement()
                 .satisfies(s -> assertThat(s.path("current").asBoolean()).isTrue());
     }
@@ -151,7 +152,7 @@ class LifecycleIT {
                 .satisfies(s -> assertThat(s.path("current").asBoolean()).isTrue());
         assertThat(history(realm, caller)).singleElement()
                 .satisfies(s -> assertThat(s.path("endReason").asText()).isEqualTo("INACTIVITY"));
-        assertThat(realm.refresh(idle.refreshToken()).status()).isEqualTo(400);
+        assertRefreshRefused(realm.refresh(idle.refreshToken()));
     }
 
     @Test
@@ -164,7 +165,7 @@ class LifecycleIT {
         Http.Reply cleanup = realm.admin().post(realm.adminApi() + "/cleanup", "");
 
         assertThat(cleanup.json().path("ended").asLong()).isEqualTo(1);
-        assertThat(realm.refresh(idle.refreshToken()).status()).isEqualTo(400);
+        assertRefreshRefused(realm.refresh(idle.refreshToken()));
         assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and END_REASON = 'INACTIVITY'", userId))
                 .isEqualTo(1);
     }
@@ -173,15 +174,37 @@ class LifecycleIT {
     void zeroRetentionKeepsNoHistory() {
         TestRealm realm = TestRealm.create(server, "lifecycle-no-history");
         realm.admin().mustPut(realm.adminApi() + "/config", Map.of("historyRetention", "P0D"));
-        realm.createUser("nell");
+        String userId = realm.createUser("nell");
         Tokens caller = realm.login("nell");
-        Http.delete(realm.sessionsUrl() + "/" + currentId(realm, realm.login("nell")), caller.accessToken());
-        assertThat(history(realm, caller)).hasSize(1);
+        String ended = currentId(realm, realm.login("nell"));
+        Http.delete(realm.sessionsUrl() + "/" + ended, caller.accessToken());
+        assertThat(history(realm, caller)).isEmpty();
+        assertThat(Http.get(realm.sessionsUrl() + "/" + ended, caller.accessToken()).status()).isEqualTo(404);
 
         realm.admin().mustPost(realm.adminApi() + "/cleanup", "");
 
-        assertThat(history(realm, caller)).isEmpty();
+        assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS <> 'ACTIVE'", userId)).isZero();
         assertThat(list(realm, caller)).hasSize(1);
+    }
+
+    /** Retention holds when reading, whenever the cleanup runs: it only frees the rows. */
+    @Test
+    void endedSessionsPastRetentionAreNotShownBeforeTheCleanupRuns() throws InterruptedException {
+        TestRealm realm = TestRealm.create(server, "lifecycle-retention-read");
+        realm.admin().mustPut(realm.adminApi() + "/config", Map.of("historyRetention", "PT2S"));
+        String userId = realm.createUser("rhea");
+        Tokens caller = realm.login("rhea");
+        String ended = currentId(realm, realm.login("rhea"));
+        assertThat(Http.delete(realm.sessionsUrl() + "/" + ended, caller.accessToken()).status()).isEqualTo(204);
+        assertThat(history(realm, caller)).extracting(s -> s.path("id").asText()).containsExactly(ended);
+        assertThat(Http.get(realm.sessionsUrl() + "/" + ended, caller.accessToken()).status()).isEqualTo(200);
+
+        Thread.sleep(4000);
+
+        assertThat(history(realm, caller)).isEmpty();
+        assertThat(Http.get(realm.sessionsUrl() + "/" + ended, caller.accessToken()).status()).isEqualTo(404);
+        assertThat(realm.admin().mustGet(realm.adminApi() + "/users/" + userId + "/sessions/history").json()).isEmpty();
+        assertThat(db.count("select count(*) from SM_SESSION where ID = ?", ended)).as("still stored").isEqualTo(1);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import static io.sessionmanager.keycloak.it.support.Sessions.assertRefreshRefused;
 import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +60,7 @@ class ScheduledCleanupIT {
                 .as("ended record past retention deleted").isTrue();
         assertThat(eventually(() -> db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS = 'ACTIVE'",
                 userId) == 0)).as("idle sessions ended").isTrue();
-        assertThat(realm.refresh(idle.refreshToken()).status()).isEqualTo(400);
+        assertRefreshRefused(realm.refresh(idle.refreshToken()));
         assertThat(receiver.awaitLogoutOf(idle.sessionId(), Duration.ofSeconds(10)))
                 .as("the ending of the idle session announced to its client").isTrue();
         assertThat(Files.readString(server.log())).contains("Session cleanup ended");

@@ -13,6 +13,12 @@ public final class Sessions {
     private Sessions() {
     }
 
+    /** A refresh refused the way Keycloak refuses a dead session's: {@code 400 invalid_grant}, not any 400. */
+    public static void assertRefreshRefused(Http.Reply refresh) {
+        assertThat(refresh.status()).as(refresh.body()).isEqualTo(400);
+        assertThat(refresh.json().path("error").asText()).as(refresh.body()).isEqualTo("invalid_grant");
+    }
+
     public static List<JsonNode> list(TestRealm realm, Tokens caller) {
         return array(Http.get(realm.sessionsUrl(), caller.accessToken()));
     }

@@ -237,10 +237,16 @@ public final class TestRealm {
     }
 
     public Http.Reply refresh(String refreshToken) {
-        return Http.send(Http.request(tokenUrl())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(Http.form(Map.of("grant_type", "refresh_token", "client_id", APP,
-                        "refresh_token", refreshToken))).build());
+        return refresh(refreshToken, Map.of());
+    }
+
+    /** A refresh through {@value #APP}, with extra request headers. */
+    public Http.Reply refresh(String refreshToken, Map<String, String> headers) {
+        HttpRequest.Builder request = Http.request(tokenUrl())
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        headers.forEach(request::header);
+        return Http.send(request.POST(Http.form(Map.of("grant_type", "refresh_token", "client_id", APP,
+                "refresh_token", refreshToken))).build());
     }
 
     /** Keycloak's own back-channel logout by refresh token, as an application signs a user out. */

@@ -1,0 +1,57 @@
+package io.sessionmanager.keycloak.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionmanager.keycloak.it.support.DistributionServer;
+import io.sessionmanager.keycloak.it.support.TestRealm;
+import io.sessionmanager.keycloak.it.support.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.sessionmanager.keycloak.it.support.Sessions.list;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Behind a reverse proxy ({@code --proxy-headers=xforwarded}), as in production: the addresses
+ * are those Keycloak's {@code ClientConnection} takes from the proxy's headers. That lets the test
+ * choose them, so the place a session signed in from and the place it was last seen differ.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientAddressIT {
+
+    private static final String FIRST = "203.0.113.7";
+    private static final String LATER = "198.51.100.4";
+
+    private DistributionServer server;
+    private TestRealm realm;
+
+    @BeforeAll
+    void start() {
+        server = DistributionServer.start("proxy-server", "postgres", List.of("--proxy-headers=xforwarded",
+                "--spi-events-listener--session-manager--activity-interval=1"));
+        // The proxy would terminate TLS; these requests come in plain HTTP from public addresses.
+        realm = TestRealm.create(server, "behind-a-proxy", Map.of("sslRequired", "none"));
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void aSessionShowsWhereItSignedInAndWhereItWasLastSeen() throws InterruptedException {
+        realm.createUser("trav");
+        Tokens signedIn = realm.login("trav", "openid", Map.of("X-Forwarded-For", FIRST));
+        Thread.sleep(1100);
+
+        Tokens refreshed = Tokens.of(realm.refresh(signedIn.refreshToken(), Map.of("X-Forwarded-For", LATER)).json());
+
+        JsonNode session = list(realm, refreshed).get(0);
+        assertThat(session.path("ipAddress").asText()).isEqualTo(FIRST);
+        assertThat(session.path("lastIpAddress").asText()).isEqualTo(LATER);
+    }
+}
