@@ -31,9 +31,9 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
     private final RealmTask task;
     private final RealmTask fallback;
 
-    private AfterCommit(KeycloakSession session, String realmId, BooleanSupplier condition, RealmTask task,
+    private AfterCommit(KeycloakSessionFactory factory, String realmId, BooleanSupplier condition, RealmTask task,
                         RealmTask fallback) {
-        this.factory = session.getKeycloakSessionFactory();
+        this.factory = factory;
         this.realmId = realmId;
         this.condition = condition;
         this.task = task;
@@ -46,7 +46,8 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
 
     /** As {@link #run(KeycloakSession, String, RealmTask)}; should the task fail, {@code fallback} runs instead. */
     static void run(KeycloakSession session, String realmId, RealmTask task, RealmTask fallback) {
-        session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session, realmId, () -> true, task, fallback));
+        session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
+                realmId, () -> true, task, fallback));
     }
 
     /**
@@ -54,7 +55,8 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
      * request has committed; checking it costs no transaction.
      */
     public static void runIf(KeycloakSession session, String realmId, BooleanSupplier condition, RealmTask task) {
-        session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session, realmId, condition, task, null));
+        session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
+                realmId, condition, task, null));
     }
 
     @Override
