@@ -3,9 +3,8 @@ package io.sessionmanager.keycloak.revoke;
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
-import io.sessionmanager.keycloak.model.SessionStore;
-import io.sessionmanager.keycloak.sessions.KeycloakSessionRecords;
 import io.sessionmanager.keycloak.sessions.LiveSession;
+import io.sessionmanager.keycloak.sessions.SessionReconciler;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -81,12 +80,7 @@ public final class InactivityGuard {
         if (online == null && offline == null) {
             return false;
         }
-        SessionStore store = SessionStore.of(s);
-        SessionRecord record = store.findByKeycloakSessionId(keycloakSessionId).orElseGet(() -> {
-            SessionRecord fromKeycloak = KeycloakSessionRecords.from(realm, online, offline);
-            store.insert(fromKeycloak);
-            return fromKeycloak;
-        });
+        SessionRecord record = new SessionReconciler(s, realm).recordOf(online, offline);
         LiveSession live = new LiveSession(record, online, offline);
         if (!record.isActive() || !live.isInactive(limit, Time.currentTimeMillis())) {
             return false;

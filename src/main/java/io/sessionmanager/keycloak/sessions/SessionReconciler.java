@@ -86,6 +86,16 @@ public final class SessionReconciler {
         return false;
     }
 
+    /**
+     * The record of one Keycloak session (its online and offline twins, at least one non-null):
+     * the stored one, or one recorded now from Keycloak's session if the listener never saw it.
+     */
+    public SessionRecord recordOf(UserSessionModel online, UserSessionModel offline) {
+        String id = (online != null ? online : offline).getId();
+        return store.findByKeycloakSessionId(id)
+                .orElseGet(() -> insert(KeycloakSessionRecords.from(realm, online, offline)));
+    }
+
     /** Brings the stored type and clients up to date; writes only when they changed. */
     private LiveSession refreshed(LiveSession live) {
         SessionRecord record = live.record();
