@@ -11,7 +11,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Runs work on a realm in a transaction of its own once the request's transaction has committed,
- * and only then: a failed sign-in records nothing, and a failed write never fails the sign-in.
+ * and only then (unless asked for {@link #whenEndedIf either way}): a failed sign-in records
+ * nothing, and a failed write never fails the sign-in.
  * It runs on the request's thread, where Keycloak's context still finds the request: a revocation
  * there notifies clients as one made during the request would.
  */
@@ -30,14 +31,16 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
     private final BooleanSupplier condition;
     private final RealmTask task;
     private final RealmTask fallback;
+    private final boolean evenOnRollback;
 
     private AfterCommit(KeycloakSessionFactory factory, String realmId, BooleanSupplier condition, RealmTask task,
-                        RealmTask fallback) {
+                        RealmTask fallback, boolean evenOnRollback) {
         this.factory = factory;
         this.realmId = realmId;
         this.condition = condition;
         this.task = task;
         this.fallback = fallback;
+        this.evenOnRollback = evenOnRollback;
     }
 
     static void run(KeycloakSession session, String realmId, RealmTask task) {
@@ -47,16 +50,18 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
     /** As {@link #run(KeycloakSession, String, RealmTask)}; should the task fail, {@code fallback} runs instead. */
     static void run(KeycloakSession session, String realmId, RealmTask task, RealmTask fallback) {
         session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
-                realmId, () -> true, task, fallback));
+                realmId, () -> true, task, fallback, false));
     }
 
     /**
-     * As {@link #run(KeycloakSession, String, RealmTask)}, only if {@code condition} holds once the
-     * request has committed; checking it costs no transaction.
+     * Runs {@code task} once the request has ended, whether it committed or rolled back, and only
+     * if {@code condition} holds then; checking it costs no transaction. For work that must happen
+     * even after a refused request, such as ending what the request's reads brought back.
      */
-    public static void runIf(KeycloakSession session, String realmId, BooleanSupplier condition, RealmTask task) {
+    public static void whenEndedIf(KeycloakSession session, String realmId, BooleanSupplier condition,
+                                   RealmTask task) {
         session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
-                realmId, condition, task, null));
+                realmId, condition, task, null, true));
     }
 
     @Override
@@ -92,5 +97,8 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
 
     @Override
     protected void rollbackImpl() {
+        if (evenOnRollback) {
+            commitImpl();
+        }
     }
 }

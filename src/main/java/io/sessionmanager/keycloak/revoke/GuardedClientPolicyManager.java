@@ -16,16 +16,18 @@ import org.keycloak.services.clientpolicy.context.UserInfoRequestContext;
 
 /**
  * Keycloak's client-policy manager, which Keycloak consults on every authorization, introspection
- * and userinfo request of every realm, with the realm's inactivity limit applied first
- * ({@link InactivityGuard}). Keycloak's own client policies then run as they always do.
+ * and userinfo request of every realm, with two checks first: a session this extension revoked
+ * ({@link RevokedSessions}) that a racing request brought back is ended again before it serves, and
+ * the realm's inactivity limit holds ({@link InactivityGuard}). Keycloak's own client policies then
+ * run as they always do.
  * <ul>
  *   <li>An authorization request is consulted before Keycloak reads the browser's SSO cookie (which
- *       marks the session as used): the cookie's session, if idle, is ended in the request, and the
+ *       marks the session as used): the cookie's session, if revoked or idle, is ended, and the
  *       browser is asked to sign in again.</li>
- *   <li>Introspection is consulted before Keycloak looks the session up: an idle session is ended
- *       in the request, and Keycloak answers {@code active: false} as for any ended session.</li>
- *   <li>Userinfo is consulted after Keycloak found the session valid: an idle one is ended and the
- *       request refused with Keycloak's own {@code 401 invalid_token}.</li>
+ *   <li>Introspection is consulted before Keycloak looks the session up: a revoked or idle session
+ *       is ended, and Keycloak answers {@code active: false} as for any ended session.</li>
+ *   <li>Userinfo is consulted after Keycloak found the session valid: a revoked or idle one is
+ *       ended and the request refused with Keycloak's own {@code 401 invalid_token}.</li>
  * </ul>
  */
 final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
@@ -42,11 +44,11 @@ final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
     @Override
     public void triggerOnEvent(ClientPolicyContext context) throws ClientPolicyException {
         if (context instanceof PreAuthorizationRequestContext) {
-            endIfIdle(UnverifiedToken.read(session.getProvider(CookieProvider.class).get(CookieType.IDENTITY)));
+            endIfRevokedOrIdle(UnverifiedToken.read(session.getProvider(CookieProvider.class).get(CookieType.IDENTITY)));
         } else if (context instanceof TokenIntrospectContext introspection) {
-            endIfIdle(UnverifiedToken.read(introspection.getParams().getFirst(TOKEN)));
+            endIfRevokedOrIdle(UnverifiedToken.read(introspection.getParams().getFirst(TOKEN)));
         } else if (context instanceof UserInfoRequestContext userInfo && userInfo.getClientSession() != null
-                && guard().endNowIfIdle(userInfo.getClientSession().getUserSession())) {
+                && endedNow(userInfo.getClientSession().getUserSession())) {
             throw new ClientPolicyException(OAuthErrorException.INVALID_TOKEN, "Session not active",
                     Response.Status.UNAUTHORIZED);
         }
@@ -54,14 +56,18 @@ final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
     }
 
     /**
-     * Looks the session up as Keycloak will: the online one, else the offline one. Not one this
-     * extension revoked: the lookup itself would bring back a copy that its removal has not yet
-     * taken from the database, and where Keycloak then refuses the use for another reason (a
-     * disabled user), nothing would end that copy again.
+     * Before Keycloak looks the session up. A revoked one is ended again in a transaction committed
+     * at once (reading it in this request could bring back a copy that nothing ends before it
+     * serves), so Keycloak's lookup finds it gone. Otherwise it is looked up as Keycloak will (the
+     * online one, else the offline one) and ended if idle.
      */
-    private void endIfIdle(UnverifiedToken token) {
+    private void endIfRevokedOrIdle(UnverifiedToken token) {
         RealmModel realm = session.getContext().getRealm();
-        if (token == null || realm == null || RevokedSessions.isRevoked(session, realm.getId(), token.sessionId())) {
+        if (token == null || realm == null) {
+            return;
+        }
+        if (RevokedSessions.isRevoked(session, realm.getId(), token.sessionId())) {
+            SessionRevoker.endAgainNow(session, realm, token.sessionId());
             return;
         }
         UserSessionModel used = token.offline() ? null : session.sessions().getUserSession(realm, token.sessionId());
@@ -69,6 +75,16 @@ final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
             used = session.sessions().getOfflineUserSession(realm, token.sessionId());
         }
         guard().endIfIdle(used);
+    }
+
+    /** After Keycloak found the session valid: whether it was revoked or idle, and is now ended. */
+    private boolean endedNow(UserSessionModel used) {
+        RealmModel realm = session.getContext().getRealm();
+        if (RevokedSessions.isRevoked(session, realm.getId(), used.getId())) {
+            SessionRevoker.endAgainNow(session, realm, used.getId());
+            return true;
+        }
+        return guard().endNowIfIdle(used);
     }
 
     private InactivityGuard guard() {

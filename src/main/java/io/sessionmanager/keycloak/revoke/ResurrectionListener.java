@@ -10,10 +10,12 @@ import org.keycloak.models.SingleUseObjectProvider;
 import java.util.Set;
 
 /**
- * Watches every successful use of a session (sign-in, code exchange, refresh, userinfo,
- * introspection, token exchange: each is an event naming the session) for sessions this extension
- * revoked. Such a use raced the revocation and may have brought the session back; once the request
- * has committed, whatever it brought back is ended again.
+ * Watches every use of a session (sign-in, code exchange, refresh, userinfo, introspection, token
+ * exchange: each is an event naming the session), refused or not, for sessions this extension
+ * revoked. Such a use raced the revocation and may have brought the session back: Keycloak reads a
+ * session before it refuses it (for a disabled user, say), and that read alone can bring back a
+ * copy that would serve again once the refusal no longer applies. Once the request has ended,
+ * whatever it brought back is ended again.
  */
 final class ResurrectionListener implements EventListenerProvider {
 
@@ -27,19 +29,19 @@ final class ResurrectionListener implements EventListenerProvider {
     }
 
     /**
-     * Checks once the request has committed, not now: a revocation that lands between this event
-     * and the commit is the race, and the mark it sets first is seen then.
+     * Checks once the request has ended, not now: a revocation that lands between this event and
+     * the end is the race, and the mark it sets first is seen then.
      */
     @Override
     public void onEvent(Event event) {
         String sessionId = event.getSessionId();
         String realmId = event.getRealmId();
-        if (event.getError() != null || sessionId == null || ENDINGS.contains(event.getType().name())) {
+        if (sessionId == null || ENDINGS.contains(event.getType().name())) {
             return;
         }
         // Taken now: creating the store during the commit would enlist it in a commit already under way.
         SingleUseObjectProvider store = session.singleUseObjects();
-        AfterCommit.runIf(session, realmId, () -> RevokedSessions.isRevoked(store, realmId, sessionId),
+        AfterCommit.whenEndedIf(session, realmId, () -> RevokedSessions.isRevoked(store, realmId, sessionId),
                 (s, realm) -> SessionRevoker.of(s, realm).endAgain(sessionId));
     }
 

@@ -12,6 +12,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
@@ -97,6 +98,24 @@ public final class SessionRevoker {
             LOG.debug("A revoked session came back after its revocation; ending it again");
             remove(online);
             remove(offline);
+        }
+    }
+
+    /**
+     * As {@link #endAgain(String)}, in a transaction of its own committed before this returns: for
+     * a request about to use the session, which must then find it gone. Should that fail (its
+     * revocation still holding the rows, say), the request goes on; the use is refused by the mark
+     * where it can be, and the copy is ended again after the request ({@link ResurrectionListener}).
+     */
+    public static void endAgainNow(KeycloakSession session, RealmModel realm, String keycloakSessionId) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
+                RealmModel sameRealm = s.realms().getRealm(realm.getId());
+                s.getContext().setRealm(sameRealm);
+                new SessionRevoker(s, sameRealm).endAgain(keycloakSessionId);
+            });
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Could not end a revoked session again before its use");
         }
     }
 

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * Rounds: every path goes through the one guard in {@code revoke/}, so the rounds of all paths
  * together test it: {@value #CORE_ROUNDS} per loop count for the user revoking one session (the
- * path the issue measured failing 2 and 4 times in 5) and {@value #ROUNDS} for each other path,
+ * path the issue measured failing 2 and 4 times in 5) and 3 for each other path,
  * 74 raced rounds a database: a guard failing one round in 20 passes them all with a probability
  * of 0.95^74, about 2%, and the suite takes about two minutes per database.
  */
@@ -39,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RevocationRaceIT {
 
     private static final int CORE_ROUNDS = 10;
-    private static final int ROUNDS = 3;
+    /** {@code -Drace.rounds=N} runs every other path N times, to soak one of them. */
+    private static final int ROUNDS = Integer.getInteger("race.rounds", 3);
     private static final String NEW_PASSWORD = "changed-after-the-theft";
     private static final String FIREFOX = "Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0";
 
