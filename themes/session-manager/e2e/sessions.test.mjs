@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
 
-const { BASE_URL, REALM, USERNAME, PASSWORD, GERMAN_USERNAME, SCREENSHOT, CHROMIUM = "/usr/bin/chromium" } = process.env;
+const { BASE_URL, REALM, USERNAME, PASSWORD, GERMAN_USERNAME, OTHER_USERNAME, SCREENSHOT, CHROMIUM = "/usr/bin/chromium" } =
+  process.env;
 const account = `${BASE_URL}/realms/${REALM}/account`;
 const sessionsPage = `${account}/account-security/sessions`;
 const WINDOWS_CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
@@ -26,11 +27,15 @@ async function signIn(username = USERNAME, userAgent = WINDOWS_CHROME) {
   const context = await browser.newContext({ locale: "en-US", userAgent, viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   await page.goto(account);
+  await fillLogin(page, username);
+  return page;
+}
+
+async function fillLogin(page, username) {
   await page.fill("#username", username);
   await page.fill("#password", PASSWORD);
   await page.click("#kc-login");
   await page.waitForURL((url) => url.href.startsWith(account) && !url.searchParams.has("code"));
-  return page;
 }
 
 /** The rows of the tab on show (PatternFly keeps the other tab mounted, hidden). */
@@ -142,5 +147,36 @@ test("the revoke button and its confirmation work from the keyboard", async () =
   await page.keyboard.press("Escape");
   await page.getByRole("dialog").waitFor({ state: "detached" });
   assert.ok((await visibleSessions(page).count()) >= 2);
+  await page.context().close();
+});
+
+test("Keycloak's Device activity page leads to the sessions page, and is not in the menu", async () => {
+  const page = await signIn();
+  await page.goto(`${account}/account-security/device-activity`);
+  await page.waitForURL(sessionsPage);
+  await visibleSessions(page).first().waitFor();
+  assert.equal(await page.getByRole("link", { name: "Device activity" }).count(), 0);
+  await page.context().close();
+});
+
+test("a second user signing in through the same browser gets a session of their own", async () => {
+  const page = await signIn();
+  await openSessions(page);
+  await page.locator("[data-testid=sign-out-everywhere]").click();
+  await confirm(page);
+  await page.locator("#kc-login").waitFor();
+
+  await fillLogin(page, OTHER_USERNAME);
+  await openSessions(page);
+  await expectRows(page, 1);
+  assert.equal(await visibleSessions(page).locator("[data-testid=this-device]").count(), 1);
+  await page.getByRole("tab", { name: "History" }).click();
+  await page.getByText("No ended sessions").waitFor();
+  assert.equal(await visibleSessions(page).count(), 0);
+
+  await page.getByRole("tab", { name: "Active" }).click();
+  await page.locator("[data-testid=sign-out-everywhere]").click();
+  await confirm(page);
+  await page.locator("#kc-login").waitFor();
   await page.context().close();
 });

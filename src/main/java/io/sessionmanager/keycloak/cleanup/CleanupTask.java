@@ -8,6 +8,7 @@ import org.keycloak.timer.ScheduledTask;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The scheduled cleanup of every realm. Run by Keycloak's {@code ClusterAwareScheduledTaskRunner},
@@ -43,12 +44,28 @@ public final class CleanupTask implements ScheduledTask {
     private void cleanAllRealms(KeycloakSession session) {
         List<String> realmIds = session.realms().getRealmsStream().map(RealmModel::getId).toList();
         SessionCleanup cleanup = new SessionCleanup(session.getKeycloakSessionFactory(), batchSize, OriginalRequest.background());
-        CleanupResult total = realmIds.stream().map(cleanup::clean).reduce(CleanupResult.NONE, CleanupResult::plus);
+        CleanupResult total = eachRealm(realmIds, cleanup::clean);
         if (total.ended() + total.deleted() > 0) {
             LOG.infof("Session cleanup ended %d and deleted %d session records", total.ended(), total.deleted());
         } else {
             LOG.debug("Session cleanup found nothing to do");
         }
+    }
+
+    /**
+     * Cleans realm after realm, each on its own: one that fails (deleted meanwhile, or whatever
+     * else) is logged and skipped, and never keeps the others from being cleaned this interval.
+     */
+    static CleanupResult eachRealm(List<String> realmIds, Function<String, CleanupResult> clean) {
+        CleanupResult total = CleanupResult.NONE;
+        for (String realmId : realmIds) {
+            try {
+                total = total.plus(clean.apply(realmId));
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Session cleanup of realm %s failed; the other realms are cleaned", realmId);
+            }
+        }
+        return total;
     }
 
     @Override

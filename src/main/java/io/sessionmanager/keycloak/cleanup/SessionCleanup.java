@@ -60,6 +60,9 @@ public final class SessionCleanup {
     private Batch inTransaction(String realmId, long now, String afterId) {
         return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
             RealmModel realm = bind(s, realmId);
+            if (realm == null) {
+                return new Batch(0, 0, afterId);
+            }
             SessionPolicy policy = s.getProvider(SessionManagerConfig.class).policy(realm);
             SessionStore store = SessionStore.of(s);
             List<SessionRecord> stale = store.findStale(realmId,
@@ -80,6 +83,9 @@ public final class SessionCleanup {
         while (true) {
             int batch = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
                 RealmModel realm = bind(s, realmId);
+                if (realm == null) {
+                    return 0;
+                }
                 SessionPolicy policy = s.getProvider(SessionManagerConfig.class).policy(realm);
                 return SessionStore.of(s).deleteEnded(realmId, now - policy.historyRetention().toMillis(), batchSize);
             });
@@ -90,9 +96,15 @@ public final class SessionCleanup {
         }
     }
 
-    /** Keycloak's stores need the realm in the session's context, and its logout a request; a new session has neither. */
+    /**
+     * Keycloak's stores need the realm in the session's context, and its logout a request; a new
+     * session has neither. Null for a realm deleted meanwhile, whose records went with it.
+     */
     private RealmModel bind(KeycloakSession session, String realmId) {
         RealmModel realm = session.realms().getRealm(realmId);
+        if (realm == null) {
+            return null;
+        }
         session.getContext().setRealm(realm);
         request.applyTo(session);
         return realm;

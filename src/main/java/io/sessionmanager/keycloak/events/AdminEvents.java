@@ -16,29 +16,23 @@ import org.keycloak.models.UserModel;
 import java.util.List;
 
 /**
- * What Keycloak's own admin API does to users and sessions, told by its admin events:
- * a password reset ends every session, a disabled user's sessions end, and sessions an admin
- * signs out (one, or all of a user's) show as logged out at once. (Deleted users and realms are handled where their
- * records are deleted, in the model.)
+ * The session policy on what Keycloak's own admin API does to users, told by its admin events: a
+ * password reset ends every session (per the policy), a disabled user's sessions end, and an admin's
+ * "sign out" of a user ends its offline sessions too. (Deleted users and realms are handled where
+ * their records are deleted, in the model.)
  */
 final class AdminEvents {
 
     private final KeycloakSession session;
-    private final SessionRecorder recorder;
 
-    AdminEvents(KeycloakSession session, SessionRecorder recorder) {
+    AdminEvents(KeycloakSession session) {
         this.session = session;
-        this.recorder = recorder;
     }
 
     void on(AdminEvent event) {
         String[] path = event.getResourcePath() == null ? new String[0] : event.getResourcePath().split("/");
         if (event.getResourceType() == ResourceType.USER && path.length >= 2 && path[0].equals("users")) {
             onUser(event, path[1], path.length == 3 ? path[2] : "");
-        } else if (event.getResourceType() == ResourceType.USER_SESSION && event.getOperationType() == OperationType.DELETE
-                && path.length == 2 && path[0].equals("sessions")) {
-            AfterCommit.run(session, event.getRealmId(),
-                    (s, realm) -> recorder.ended(s, realm, path[1], EndReason.LOGGED_OUT, event.getTime()));
         }
     }
 

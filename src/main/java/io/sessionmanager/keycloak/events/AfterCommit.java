@@ -25,6 +25,7 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
     }
 
     private static final Logger LOG = Logger.getLogger(AfterCommit.class);
+    private static final int POLICY_ATTEMPTS = 3;
 
     private final KeycloakSessionFactory factory;
     private final String realmId;
@@ -32,15 +33,17 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
     private final RealmTask task;
     private final RealmTask fallback;
     private final boolean evenOnRollback;
+    private final int attempts;
 
     private AfterCommit(KeycloakSessionFactory factory, String realmId, BooleanSupplier condition, RealmTask task,
-                        RealmTask fallback, boolean evenOnRollback) {
+                        RealmTask fallback, boolean evenOnRollback, int attempts) {
         this.factory = factory;
         this.realmId = realmId;
         this.condition = condition;
         this.task = task;
         this.fallback = fallback;
         this.evenOnRollback = evenOnRollback;
+        this.attempts = attempts;
     }
 
     static void run(KeycloakSession session, String realmId, RealmTask task) {
@@ -50,7 +53,7 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
     /** As {@link #run(KeycloakSession, String, RealmTask)}; should the task fail, {@code fallback} runs instead. */
     static void run(KeycloakSession session, String realmId, RealmTask task, RealmTask fallback) {
         session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
-                realmId, () -> true, task, fallback, false));
+                realmId, () -> true, task, fallback, false, 1));
     }
 
     /**
@@ -61,12 +64,26 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
     public static void whenEndedIf(KeycloakSession session, String realmId, BooleanSupplier condition,
                                    RealmTask task) {
         session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
-                realmId, condition, task, null, true));
+                realmId, condition, task, null, true, 1));
+    }
+
+    /**
+     * As {@link #run(KeycloakSession, String, RealmTask)}, for a revocation the realm's policy
+     * demands: tried up to {@value #POLICY_ATTEMPTS} times, and if it still fails, logged as an
+     * error and counted ({@link PolicyFailures}) where admins see it.
+     */
+    static void runPolicy(KeycloakSession session, String realmId, RealmTask task) {
+        session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
+                realmId, () -> true, task, null, false, POLICY_ATTEMPTS));
     }
 
     @Override
     protected void commitImpl() {
         if (!condition.getAsBoolean()) {
+            return;
+        }
+        if (attempts > 1) {
+            retry();
             return;
         }
         RuntimeException failure = attempt(task);
@@ -77,6 +94,20 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
         if (failure != null) {
             LOG.warn("Session-manager work after commit failed; the next list of the user's sessions catches up", failure);
         }
+    }
+
+    private void retry() {
+        RuntimeException failure = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            failure = attempt(task);
+            if (failure == null) {
+                return;
+            }
+            LOG.debugf(failure, "Revocation the session policy demands failed (attempt %d of %d)", attempt, attempts);
+        }
+        PolicyFailures.failed(realmId);
+        LOG.error("Revocation the session policy demands failed " + attempts + " times; the session is refused"
+                + " at its next use, but its record may still show it active", failure);
     }
 
     /** Runs the work in a transaction of its own; returns what made it fail, or null. */

@@ -6,6 +6,7 @@ import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.UserSessions;
+import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -18,6 +19,8 @@ import org.keycloak.models.UserModel;
  * until then (and would re-create it if it ended earlier). An admin reset has no such session.
  */
 final class PasswordChanges {
+
+    private static final Logger LOG = Logger.getLogger(PasswordChanges.class);
 
     /** Keycloak reports one change as both UPDATE_CREDENTIAL and UPDATE_PASSWORD; act on the first only. */
     private static final String HANDLED = PasswordChanges.class.getName() + ".handled";
@@ -40,14 +43,22 @@ final class PasswordChanges {
         if (policy == RevokeOnPasswordChange.NONE) {
             return;
         }
-        new UserSessions(session, realm).revokeAll(user, EndReason.PASSWORD_CHANGE, changingSessionId);
+        try {
+            new UserSessions(session, realm).revokeAll(user, EndReason.PASSWORD_CHANGE, changingSessionId);
+        } catch (RuntimeException e) {
+            // Keycloak's event dispatch would swallow this: the sessions are ended after the change commits instead.
+            LOG.warn("Ending the sessions of a changed password failed; retrying once the change is saved", e);
+            AfterCommit.runPolicy(session, realmId, (s, r) -> new UserSessions(s, r)
+                    .revokeAll(s.users().getUserById(r, userId), EndReason.PASSWORD_CHANGE, changingSessionId));
+        }
         if (policy == RevokeOnPasswordChange.ALL && changingSessionId != null) {
-            AfterCommit.run(session, realmId, (s, r) -> endChangingSession(s, r, changingSessionId));
+            AfterCommit.runPolicy(session, realmId, (s, r) -> endChangingSession(s, r, userId, changingSessionId));
         }
     }
 
-    private static void endChangingSession(KeycloakSession s, RealmModel realm, String keycloakSessionId) {
-        SessionStore.of(s).findByKeycloakSessionId(keycloakSessionId)
+    private static void endChangingSession(KeycloakSession s, RealmModel realm, String userId,
+                                           String keycloakSessionId) {
+        SessionStore.of(s).findOwned(realm.getId(), userId, keycloakSessionId)
                 .ifPresent(record -> SessionRevoker.of(s, realm).revoke(record, EndReason.PASSWORD_CHANGE));
     }
 }

@@ -10,20 +10,24 @@ import org.keycloak.device.DeviceRepresentationProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.SessionExpirationUtils;
 
 /**
- * Records sign-ins and session activity. Everything the record needs from the request (user
+ * Records sign-ins and session activity (the realm's {@code session-manager} listener; enforcing the
+ * policy is {@link PolicyListener}'s, in every realm). Everything the record needs from the request (user
  * agent, device, IP as Keycloak's {@code ClientConnection} sees it) is read here on the request
  * thread; the write happens after the request commits, in {@link SessionRecorder}.
  */
 final class SessionEventListener implements EventListenerProvider {
 
-    private static final String PASSWORD = "password";
     private static final String EXPIRED = "user_session_expired";
 
     private final KeycloakSession session;
@@ -38,41 +42,18 @@ final class SessionEventListener implements EventListenerProvider {
 
     @Override
     public void onEvent(Event event) {
-        if (event.getError() != null) {
-            return;
-        }
-        switch (event.getType()) {
-            case UPDATE_PASSWORD, RESET_PASSWORD -> passwordChanged(event);
-            case UPDATE_CREDENTIAL -> {
-                if (PASSWORD.equals(detail(event, Details.CREDENTIAL_TYPE))) {
-                    passwordChanged(event);
-                }
-            }
-            default -> onSessionEvent(event);
-        }
-    }
-
-    private void onSessionEvent(Event event) {
-        if (event.getSessionId() == null) {
+        if (event.getError() != null || event.getSessionId() == null) {
             return;
         }
         switch (event.getType()) {
             case LOGIN -> signIn(event);
-            case CODE_TO_TOKEN, REFRESH_TOKEN, USER_INFO_REQUEST -> activity(event, event.getIpAddress());
-            // Introspection comes from a resource server, so its address says nothing about the device.
-            case INTROSPECT_TOKEN -> activity(event, null);
+            case CODE_TO_TOKEN, REFRESH_TOKEN, USER_INFO_REQUEST, INTROSPECT_TOKEN -> activity(event);
             case LOGOUT -> logout(event);
-            case USER_SESSION_DELETED -> AfterCommit.run(session, event.getRealmId(),
-                    (s, realm) -> recorder.ended(s, realm, event.getSessionId(), endReason(event), event.getTime()));
+            case USER_SESSION_DELETED -> AfterCommit.run(session, event.getRealmId(), (s, realm) ->
+                    recorder.ended(s, realm, event.getUserId(), event.getSessionId(), endReason(event), event.getTime()));
             default -> {
             }
         }
-    }
-
-    /** Required actions name the session that changed the password in {@code code_id}, not in the session id. */
-    private void passwordChanged(Event event) {
-        String changingSession = event.getSessionId() != null ? event.getSessionId() : detail(event, Details.CODE_ID);
-        PasswordChanges.changed(session, event.getRealmId(), event.getUserId(), changingSession);
     }
 
     /** Keycloak deletes a session by itself when it expires (reason {@code user_session_expired}). */
@@ -114,20 +95,36 @@ final class SessionEventListener implements EventListenerProvider {
                 && userSession.getAuthenticatedClientSessions().size() == 1;
     }
 
-    private void activity(Event event, String ipAddress) {
+    private void activity(Event event) {
         if (!throttle.tryAcquire(event.getSessionId(), event.getTime())) {
             return;
         }
-        Activity activity = new Activity(event.getSessionId(), event.getClientId(),
+        String ipAddress = fromUsersDevice(event) ? event.getIpAddress() : null;
+        Activity activity = new Activity(event.getRealmId(), event.getUserId(), event.getSessionId(), event.getClientId(),
                 ipAddress(ipAddress), event.getTime());
         AfterCommit.run(session, event.getRealmId(), (s, realm) -> recorder.activity(s, realm, activity));
+    }
+
+    /**
+     * Whether the request came from the device the user signed in on, so that its address is the
+     * device's: a public client's code exchange, refresh and userinfo (it runs on the device). A
+     * confidential client makes them from its server, and introspection comes from a resource
+     * server; their addresses say nothing about where the user is.
+     */
+    private boolean fromUsersDevice(Event event) {
+        if (event.getType() == EventType.INTROSPECT_TOKEN || event.getClientId() == null) {
+            return false;
+        }
+        RealmModel realm = session.getContext().getRealm();
+        ClientModel client = realm == null ? null : realm.getClientByClientId(event.getClientId());
+        return client != null && client.isPublicClient();
     }
 
     private void logout(Event event) {
         boolean revokedByUs = detail(event, SessionRevoker.END_REASON_DETAIL) != null;
         if (!revokedByUs) {
-            AfterCommit.run(session, event.getRealmId(),
-                    (s, realm) -> recorder.ended(s, realm, event.getSessionId(), EndReason.LOGGED_OUT, event.getTime()));
+            AfterCommit.run(session, event.getRealmId(), (s, realm) ->
+                    recorder.ended(s, realm, event.getUserId(), event.getSessionId(), EndReason.LOGGED_OUT, event.getTime()));
         }
     }
 
@@ -155,9 +152,15 @@ final class SessionEventListener implements EventListenerProvider {
         return value.substring(0, end);
     }
 
+    /** A session an admin signed out shows as logged out at once. */
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        new AdminEvents(session, recorder).on(event);
+        String[] path = event.getResourcePath() == null ? new String[0] : event.getResourcePath().split("/");
+        if (event.getResourceType() == ResourceType.USER_SESSION && event.getOperationType() == OperationType.DELETE
+                && path.length == 2 && path[0].equals("sessions")) {
+            AfterCommit.run(session, event.getRealmId(),
+                    (s, realm) -> recorder.ended(s, realm, null, path[1], EndReason.LOGGED_OUT, event.getTime()));
+        }
     }
 
     @Override

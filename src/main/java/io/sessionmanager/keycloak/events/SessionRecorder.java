@@ -24,7 +24,8 @@ final class SessionRecorder {
     void signIn(KeycloakSession s, SignIn signIn) {
         SessionStore store = SessionStore.of(s);
         store.commitWithoutWaitingForDisk();
-        Optional<SessionRecord> existing = store.findByKeycloakSessionId(signIn.keycloakSessionId());
+        Optional<SessionRecord> existing = store.findOwned(signIn.realmId(), signIn.userId(),
+                signIn.keycloakSessionId());
         if (existing.isPresent()) {
             touch(existing.get(), signIn.clientId(), signIn.ipAddress(), signIn.at());
         } else {
@@ -59,7 +60,8 @@ final class SessionRecorder {
     void activity(KeycloakSession s, RealmModel realm, Activity activity) {
         SessionStore store = SessionStore.of(s);
         store.commitWithoutWaitingForDisk();
-        Optional<SessionRecord> existing = store.findByKeycloakSessionId(activity.keycloakSessionId());
+        Optional<SessionRecord> existing = store.findOwned(activity.realmId(), activity.userId(),
+                activity.keycloakSessionId());
         if (existing.isPresent()) {
             SessionRecord record = existing.get();
             if (activity.at() - record.getLastActive() >= activityIntervalMillis) {
@@ -69,7 +71,8 @@ final class SessionRecorder {
         }
         UserSessionModel online = s.sessions().getUserSession(realm, activity.keycloakSessionId());
         UserSessionModel offline = s.sessions().getOfflineUserSession(realm, activity.keycloakSessionId());
-        if (online != null || offline != null) {
+        if (online != null && online.getUser().getId().equals(activity.userId())
+                || offline != null && offline.getUser().getId().equals(activity.userId())) {
             SessionRecord record = KeycloakSessionRecords.from(realm, online, offline);
             touch(record, activity.clientId(), activity.ipAddress(), activity.at());
             store.insert(record);
@@ -79,13 +82,18 @@ final class SessionRecorder {
     /**
      * Keycloak ended a session by itself (a logout, expiry, an admin's sign-out); the record
      * follows once neither twin is left: a logout leaves the offline session with the same id alive.
+     * The user is null where Keycloak does not say (an admin's sign-out of one session).
      */
-    void ended(KeycloakSession s, RealmModel realm, String keycloakSessionId, EndReason reason, long at) {
+    void ended(KeycloakSession s, RealmModel realm, String userId, String keycloakSessionId, EndReason reason,
+               long at) {
         if (s.sessions().getUserSession(realm, keycloakSessionId) != null
                 || s.sessions().getOfflineUserSession(realm, keycloakSessionId) != null) {
             return;
         }
-        SessionStore.of(s).findByKeycloakSessionId(keycloakSessionId).ifPresent(record -> record.end(reason, at));
+        SessionStore store = SessionStore.of(s);
+        Optional<SessionRecord> record = userId == null ? store.findInRealm(realm.getId(), keycloakSessionId)
+                : store.findOwned(realm.getId(), userId, keycloakSessionId);
+        record.ifPresent(r -> store.end(r, reason, at));
     }
 
     private static void touch(SessionRecord record, String clientId, String ipAddress, long at) {

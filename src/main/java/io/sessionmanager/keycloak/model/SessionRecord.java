@@ -7,6 +7,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -16,8 +17,13 @@ import java.util.UUID;
 /**
  * One row per Keycloak user session: the device it signed in from and how it ended.
  * Times are epoch milliseconds, as in Keycloak's own tables. No token or secret is kept here.
+ * <p>
+ * An update writes only the columns it changed, so a write of activity that read the row before a
+ * revocation committed cannot put {@code ACTIVE} back; an ending is written only over an active
+ * row ({@link SessionStore#end}).
  */
 @Entity
+@DynamicUpdate
 @Table(name = "SM_SESSION")
 public class SessionRecord {
 
@@ -110,8 +116,20 @@ public class SessionRecord {
         return status == SessionStatus.ACTIVE;
     }
 
-    /** Ends the record once; the first ending wins, as later ones describe an already dead session. */
-    public boolean end(EndReason reason, long now) {
+    public boolean isOwnedBy(String realmId, String userId) {
+        return this.realmId.equals(realmId) && this.userId.equals(userId);
+    }
+
+    /**
+     * Gives up the Keycloak session id, which Keycloak has given to another session: the record
+     * keeps its history under an id of its own (its public id, which no Keycloak session has).
+     */
+    void releaseKeycloakSessionId() {
+        keycloakSessionId = id;
+    }
+
+    /** Ends the record once, in memory; {@link SessionStore#end} writes it. */
+    boolean end(EndReason reason, long now) {
         if (!isActive()) {
             return false;
         }

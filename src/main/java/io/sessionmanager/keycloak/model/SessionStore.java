@@ -4,8 +4,11 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import org.hibernate.dialect.PostgreSQLDialect;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.util.Collection;
 import java.util.List;
@@ -14,17 +17,21 @@ import java.util.Optional;
 /** Every read and write of the extension's tables. Runs in the caller's Keycloak transaction. */
 public final class SessionStore {
 
+    private static final Logger LOG = Logger.getLogger(SessionStore.class);
+
     /** Whether Keycloak's database is PostgreSQL; the same for the server's lifetime. */
     private static volatile Boolean postgres;
 
+    private final KeycloakSession session;
     private final EntityManager em;
 
-    private SessionStore(EntityManager em) {
-        this.em = em;
+    private SessionStore(KeycloakSession session) {
+        this.session = session;
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
     public static SessionStore of(KeycloakSession session) {
-        return new SessionStore(session.getProvider(JpaConnectionProvider.class).getEntityManager());
+        return new SessionStore(session);
     }
 
     /**
@@ -65,7 +72,81 @@ public final class SessionStore {
         records.forEach(em::detach);
     }
 
-    public Optional<SessionRecord> findByKeycloakSessionId(String keycloakSessionId) {
+    /**
+     * Ends an active record, the first ending winning: the row is changed only if it is still
+     * active when written, so a concurrent ending (a revocation and a logout, say) keeps its
+     * reason. Returns whether this ending was the one.
+     */
+    public boolean end(SessionRecord record, EndReason reason, long at) {
+        if (!record.isActive()) {
+            return false;
+        }
+        int ended = em.createQuery("update SessionRecord r set r.status = :status, r.endReason = :reason,"
+                        + " r.endedAt = :at where r.id = :id and r.status = :active")
+                .setParameter("status", reason.status())
+                .setParameter("reason", reason)
+                .setParameter("at", at)
+                .setParameter("id", record.getId())
+                .setParameter("active", SessionStatus.ACTIVE)
+                .executeUpdate();
+        // Not tracked from here: the row is as written above, or as the other ending wrote it.
+        if (em.contains(record)) {
+            em.detach(record);
+        }
+        record.end(reason, at);
+        return ended == 1;
+    }
+
+    /**
+     * The user's record of a Keycloak session. Keycloak gives a user session the id of the
+     * browser's root authentication session, so an id can come back for another user or realm:
+     * a record of it that is not this user's is never theirs; it is ended if still active and
+     * gives the id up, keeping its own history.
+     */
+    public Optional<SessionRecord> findOwned(String realmId, String userId, String keycloakSessionId) {
+        return owned(findByKeycloakSessionId(keycloakSessionId), realmId, userId);
+    }
+
+    /** The record of a Keycloak session in this realm, whoever's it is. */
+    public Optional<SessionRecord> findInRealm(String realmId, String keycloakSessionId) {
+        return findByKeycloakSessionId(keycloakSessionId).filter(r -> r.getRealmId().equals(realmId));
+    }
+
+    /**
+     * As {@link #findOwned}, with a locking read: it sees rows committed after this transaction
+     * began even under REPEATABLE READ (MariaDB/MySQL's default), such as one another transaction
+     * just inserted.
+     */
+    public Optional<SessionRecord> findCommittedOwned(String realmId, String userId, String keycloakSessionId) {
+        return owned(em.createQuery("select r from SessionRecord r where r.keycloakSessionId = :kcId", SessionRecord.class)
+                .setParameter("kcId", keycloakSessionId)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList().stream()
+                .findFirst(), realmId, userId);
+    }
+
+    private Optional<SessionRecord> owned(Optional<SessionRecord> found, String realmId, String userId) {
+        if (found.isPresent() && !found.get().isOwnedBy(realmId, userId)) {
+            release(found.get());
+            return Optional.empty();
+        }
+        return found;
+    }
+
+    /** The user's records of these Keycloak sessions; records of them that are someone else's are released. */
+    public List<SessionRecord> findOwned(String realmId, String userId, Collection<String> keycloakSessionIds) {
+        if (keycloakSessionIds.isEmpty()) {
+            return List.of();
+        }
+        List<SessionRecord> found = em.createQuery("select r from SessionRecord r where r.keycloakSessionId in :kcIds",
+                        SessionRecord.class)
+                .setParameter("kcIds", keycloakSessionIds)
+                .getResultList();
+        found.stream().filter(r -> !r.isOwnedBy(realmId, userId)).forEach(this::release);
+        return found.stream().filter(r -> r.isOwnedBy(realmId, userId)).toList();
+    }
+
+    private Optional<SessionRecord> findByKeycloakSessionId(String keycloakSessionId) {
         return em.createQuery("select r from SessionRecord r where r.keycloakSessionId = :kcId", SessionRecord.class)
                 .setParameter("kcId", keycloakSessionId)
                 .getResultList().stream()
@@ -73,24 +154,27 @@ public final class SessionStore {
     }
 
     /**
-     * A locking read: it sees rows committed after this transaction began even under REPEATABLE
-     * READ (MariaDB/MySQL's default), such as one another transaction just inserted.
+     * Its Keycloak session is gone (Keycloak reused the id): ended as logged out if still active,
+     * and the id given up, committed at once so that a record for the id's new owner can be inserted.
      */
-    public Optional<SessionRecord> findCommittedByKeycloakSessionId(String keycloakSessionId) {
-        return em.createQuery("select r from SessionRecord r where r.keycloakSessionId = :kcId", SessionRecord.class)
-                .setParameter("kcId", keycloakSessionId)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultList().stream()
-                .findFirst();
+    private void release(SessionRecord other) {
+        LOG.debugf("Keycloak reused the session id of record %s for another user; releasing it", other.getId());
+        String id = other.getId();
+        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
+            SessionStore store = SessionStore.of(s);
+            store.findById(id).ifPresent(record -> store.end(record, EndReason.LOGGED_OUT, Time.currentTimeMillis()));
+            store.em.createQuery("update SessionRecord r set r.keycloakSessionId = r.id where r.id = :id")
+                    .setParameter("id", id)
+                    .executeUpdate();
+        });
+        if (em.contains(other)) {
+            em.detach(other);
+        }
+        other.releaseKeycloakSessionId();
     }
 
-    public List<SessionRecord> findByKeycloakSessionIds(Collection<String> keycloakSessionIds) {
-        if (keycloakSessionIds.isEmpty()) {
-            return List.of();
-        }
-        return em.createQuery("select r from SessionRecord r where r.keycloakSessionId in :kcIds", SessionRecord.class)
-                .setParameter("kcIds", keycloakSessionIds)
-                .getResultList();
+    private Optional<SessionRecord> findById(String id) {
+        return Optional.ofNullable(em.find(SessionRecord.class, id));
     }
 
     public List<SessionRecord> findActive(String realmId, String userId) {

@@ -3,6 +3,7 @@ package io.sessionmanager.keycloak.rest;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.sessionmanager.keycloak.cleanup.CleanupResult;
 import io.sessionmanager.keycloak.cleanup.SessionCleanup;
+import io.sessionmanager.keycloak.events.PolicyFailures;
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.model.CleanupRun;
@@ -26,6 +27,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.Config;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
@@ -165,7 +167,9 @@ public final class AdminResource {
 
     /**
      * The scheduled cleanup's last run across the cluster (it covers every realm):
-     * {@code {"node", "startedAt", "finishedAt"}}, or {@code {}} before the first run.
+     * {@code {"startedAt", "finishedAt"}}, or {@code {}} before the first run. The {@code node} that
+     * ran it (host name and process id) is a detail of the server, shown only to the admins of
+     * Keycloak's admin (master) realm.
      */
     @GET
     @Path("cleanup")
@@ -175,12 +179,31 @@ public final class AdminResource {
             CleanupRun run = SessionStore.of(session).findCleanupRun();
             Map<String, Object> body = new LinkedHashMap<>();
             if (run != null && run.hasRun()) {
-                body.put("node", run.getNode());
+                if (isServerAdmin()) {
+                    body.put("node", run.getNode());
+                }
                 body.put("startedAt", run.getStartedAt());
                 body.put("finishedAt", run.getFinishedAt());
             }
             return Response.ok(body).build();
         });
+    }
+
+    /**
+     * How the policy is holding in this realm: {@code {"failedPolicyRevocations": n}}, the
+     * revocations the policy demanded that failed even when retried, on this node since it started.
+     */
+    @GET
+    @Path("status")
+    public Response status() {
+        return respond(() -> {
+            auth.realm().requireViewRealm();
+            return Response.ok(Map.of("failedPolicyRevocations", PolicyFailures.of(realm.getId()))).build();
+        });
+    }
+
+    private boolean isServerAdmin() {
+        return Config.getAdminRealm().equals(auth.adminAuth().getRealm().getName());
     }
 
     private Response respond(Supplier<Response> action) {

@@ -2,6 +2,7 @@ package io.sessionmanager.keycloak.revoke;
 
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.model.SessionStore;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
@@ -53,7 +54,10 @@ public final class SessionRevoker {
         return new SessionRevoker(session, realm);
     }
 
-    /** Revokes an active session; returns false, changing nothing, when it had already ended. */
+    /**
+     * Revokes an active session; returns false, changing nothing, when it had already ended or its
+     * Keycloak session is not the record's user's.
+     */
     public boolean revoke(SessionRecord record, EndReason reason) {
         if (!record.isActive()) {
             return false;
@@ -72,13 +76,37 @@ public final class SessionRevoker {
         if (!record.isActive()) {
             return false;
         }
+        if (!ownedByRecordsUser(online, record) || !ownedByRecordsUser(offline, record)) {
+            // Keycloak gave the id to another user's session: the record's own session is gone.
+            SessionStore.of(session).end(record, EndReason.LOGGED_OUT, Time.currentTimeMillis());
+            return false;
+        }
         RevokedSessions.mark(session, realm, record);
         // Online first: Keycloak's logout of an offline session also removes a still-present online twin.
         end(online, record);
         end(offline, record);
-        record.end(reason, Time.currentTimeMillis());
+        if (!SessionStore.of(session).end(record, reason, Time.currentTimeMillis())) {
+            return false;
+        }
         audit(record, reason);
         return true;
+    }
+
+    /**
+     * A Keycloak session is never ended through another user's record (nor marked revoked): the
+     * revocation is refused and counts as none.
+     */
+    private static boolean ownedByRecordsUser(UserSessionModel userSession, SessionRecord record) {
+        if (userSession == null) {
+            return true;
+        }
+        UserModel owner = userSession.getUser();
+        boolean owned = owner != null && owner.getId().equals(record.getUserId())
+                && userSession.getRealm().getId().equals(record.getRealmId());
+        if (!owned) {
+            LOG.warnf("Session of record %s does not belong to the record's user; not ending it", record.getId());
+        }
+        return owned;
     }
 
     /**
@@ -121,11 +149,6 @@ public final class SessionRevoker {
 
     private void end(UserSessionModel userSession, SessionRecord record) {
         if (userSession == null) {
-            return;
-        }
-        UserModel owner = userSession.getUser();
-        if (owner == null || !owner.getId().equals(record.getUserId())) {
-            LOG.warnf("Session of record %s does not belong to the record's user; not ending it", record.getId());
             return;
         }
         if (OriginalRequest.of(session) == null) {

@@ -57,11 +57,11 @@ public final class SessionReconciler {
             if (unrecorded.remove(id)) {
                 live.add(refreshed(new LiveSession(record, online.get(id), offline.get(id))));
             } else {
-                record.end(endedByKeycloak(record, now), now);
+                store.end(record, endedByKeycloak(record, now), now);
             }
         }
         if (!unrecorded.isEmpty()) {
-            live.addAll(recordAll(unrecorded, online, offline));
+            live.addAll(recordAll(user, unrecorded, online, offline));
         }
         return live;
     }
@@ -76,7 +76,7 @@ public final class SessionReconciler {
         LiveSession live = new LiveSession(record, session.sessions().getUserSession(realm, id),
                 session.sessions().getOfflineUserSession(realm, id));
         if (live.online() == null && live.offline() == null) {
-            return record.end(endedByKeycloak(record, now), now);
+            return store.end(record, endedByKeycloak(record, now), now);
         }
         if (live.isInactive(maxInactivity, now)) {
             return revoker.revoke(record, live.online(), live.offline(), EndReason.INACTIVITY);
@@ -91,8 +91,8 @@ public final class SessionReconciler {
      * the stored one, or one recorded now from Keycloak's session if the listener never saw it.
      */
     public SessionRecord recordOf(UserSessionModel online, UserSessionModel offline) {
-        String id = (online != null ? online : offline).getId();
-        return store.findByKeycloakSessionId(id)
+        UserSessionModel either = online != null ? online : offline;
+        return store.findOwned(realm.getId(), either.getUser().getId(), either.getId())
                 .orElseGet(() -> insert(KeycloakSessionRecords.from(realm, online, offline)));
     }
 
@@ -107,9 +107,9 @@ public final class SessionReconciler {
         return live;
     }
 
-    private List<LiveSession> recordAll(Set<String> ids, Map<String, UserSessionModel> online,
+    private List<LiveSession> recordAll(UserModel user, Set<String> ids, Map<String, UserSessionModel> online,
                                         Map<String, UserSessionModel> offline) {
-        Map<String, SessionRecord> ended = store.findByKeycloakSessionIds(ids).stream()
+        Map<String, SessionRecord> ended = store.findOwned(realm.getId(), user.getId(), ids).stream()
                 .collect(Collectors.toMap(SessionRecord::getKeycloakSessionId, Function.identity()));
         List<LiveSession> live = new ArrayList<>();
         for (String id : ids) {
@@ -143,7 +143,7 @@ public final class SessionReconciler {
         } catch (RuntimeException e) {
             LOG.debugf(e, "Record for a Keycloak session was inserted concurrently");
         }
-        return store.findCommittedByKeycloakSessionId(record.getKeycloakSessionId())
+        return store.findCommittedOwned(record.getRealmId(), record.getUserId(), record.getKeycloakSessionId())
                 .orElseThrow(() -> new IllegalStateException("Could not record Keycloak session of record " + record.getId()));
     }
 

@@ -36,6 +36,7 @@ class AccountConsoleIT {
                 "defaultLocale", "en"));
         realm.createUser("alice");
         realm.createUser("hans", Map.of("locale", List.of("de")));
+        realm.createUser("bruno");
         Path screenshot = Path.of("target/screenshots/account-sessions.png").toAbsolutePath();
         Files.createDirectories(screenshot.getParent());
         Path output = Path.of("target/e2e-output.txt").toAbsolutePath();
@@ -50,6 +51,7 @@ class AccountConsoleIT {
                 "REALM", realm.name(),
                 "USERNAME", "alice",
                 "GERMAN_USERNAME", "hans",
+                "OTHER_USERNAME", "bruno",
                 "PASSWORD", TestRealm.PASSWORD,
                 "SCREENSHOT", screenshot.toString(),
                 "CHROMIUM", CHROMIUM.toString()));
@@ -63,7 +65,7 @@ class AccountConsoleIT {
 
         assertThat(finished).as("browser tests finished in time:\n" + report).isTrue();
         assertThat(process.exitValue()).as("browser tests:\n" + report).isZero();
-        assertThat(report).contains("pass 5").contains("fail 0");
+        assertThat(report).contains("pass 7").contains("fail 0");
         assertThat(screenshot).isNotEmptyFile();
     }
 }

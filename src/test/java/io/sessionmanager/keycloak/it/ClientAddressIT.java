@@ -2,6 +2,7 @@ package io.sessionmanager.keycloak.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionmanager.keycloak.it.support.DistributionServer;
+import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +26,9 @@ class ClientAddressIT {
 
     private static final String FIRST = "203.0.113.7";
     private static final String LATER = "198.51.100.4";
+    private static final String APP_SERVER = "192.0.2.80";
+    private static final String WEB_APP = "web-app";
+    private static final String WEB_APP_SECRET = "web-app-secret";
 
     private DistributionServer server;
     private TestRealm realm;
@@ -35,6 +39,8 @@ class ClientAddressIT {
                 "--spi-events-listener--session-manager--activity-interval=1"));
         // The proxy would terminate TLS; these requests come in plain HTTP from public addresses.
         realm = TestRealm.create(server, "behind-a-proxy", Map.of("sslRequired", "none"));
+        realm.admin().mustPost("/" + realm.name() + "/clients", Map.of("clientId", WEB_APP, "publicClient", false,
+                "secret", WEB_APP_SECRET, "directAccessGrantsEnabled", true));
     }
 
     @AfterAll
@@ -53,5 +59,26 @@ class ClientAddressIT {
         JsonNode session = list(realm, refreshed).get(0);
         assertThat(session.path("ipAddress").asText()).isEqualTo(FIRST);
         assertThat(session.path("lastIpAddress").asText()).isEqualTo(LATER);
+    }
+
+    /**
+     * A confidential client refreshes, calls userinfo and has tokens introspected from servers:
+     * their addresses are not where the user is, so "last seen from" keeps the device's.
+     */
+    @Test
+    void requestsFromAnApplicationsServerDoNotMoveLastSeenFrom() throws InterruptedException {
+        String userId = realm.createUser("wendy");
+        Tokens signedIn = realm.loginThrough(WEB_APP, WEB_APP_SECRET, "wendy", Map.of("X-Forwarded-For", FIRST));
+        Thread.sleep(1100);
+
+        Http.Reply refreshed = realm.refresh(signedIn.refreshToken(), WEB_APP, WEB_APP_SECRET,
+                Map.of("X-Forwarded-For", APP_SERVER));
+        assertThat(refreshed.status()).isEqualTo(200);
+        Thread.sleep(1100);
+        realm.introspect(Tokens.of(refreshed.json()).accessToken());
+
+        JsonNode session = realm.admin().mustGet(realm.adminApi() + "/users/" + userId + "/sessions").json().get(0);
+        assertThat(session.path("lastIpAddress").asText()).isEqualTo(FIRST);
+        assertThat(session.path("lastActiveAt").asLong()).isGreaterThan(session.path("signedInAt").asLong());
     }
 }

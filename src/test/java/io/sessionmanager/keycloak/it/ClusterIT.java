@@ -163,6 +163,9 @@ class ClusterIT {
 
         List<Long> starts = new ArrayList<>(runs.keySet());
         assertThat(starts).as("runs seen: %s", runs).hasSizeBetween(3, 5);
+        assertThat(runs.values()).as("the node is shown to the server's admins").doesNotContain("");
+        assertThat(lastCleanupForTheRealmsOwnAdmin(onA)).as("a realm's own admin sees when, not where")
+                .isNotEmpty().noneMatch(field -> field.equals("node"));
         for (int i = 1; i < starts.size(); i++) {
             assertThat(starts.get(i) - starts.get(i - 1)).as("runs seen: %s", runs)
                     .isGreaterThanOrEqualTo(CLEANUP_INTERVAL.toMillis() - 1000);
@@ -271,5 +274,17 @@ class ClusterIT {
 
     private static JsonNode lastCleanup(TestRealm node) {
         return node.admin().mustGet(node.adminApi() + "/cleanup").json();
+    }
+
+    /** The fields of the last run as an admin of the realm itself (not of the master realm) sees them. */
+    private static List<String> lastCleanupForTheRealmsOwnAdmin(TestRealm node) {
+        String username = "realm-admin-" + System.nanoTime();
+        node.grantRealmManagementRoles(node.createUser(username), "view-realm");
+        Http.Reply reply = Http.get(node.server().baseUrl() + "/admin/realms" + node.adminApi() + "/cleanup",
+                node.adminCliToken(username));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        List<String> fields = new ArrayList<>();
+        reply.json().fieldNames().forEachRemaining(fields::add);
+        return fields;
     }
 }

@@ -5,6 +5,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.sessionmanager.keycloak.it.support.Browser;
+import io.sessionmanager.keycloak.it.support.Database;
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
 import io.sessionmanager.keycloak.it.support.TestRealm;
@@ -26,6 +27,7 @@ import static io.sessionmanager.keycloak.it.support.Sessions.history;
 import static io.sessionmanager.keycloak.it.support.Sessions.list;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** SPEC "Lifecycle": a password change or reset ends the other sessions, per revokeOnPasswordChange. */
 @ExtendWith(KeycloakExtension.class)
@@ -101,11 +103,89 @@ class PasswordChangeIT {
         realm.admin().mustPut("/" + realm.name() + "/users/" + userId + "/reset-password",
                 Map.of("type", "password", "value", NEW_PASSWORD, "temporary", false));
 
-        assertRefreshRefused(realm.refresh(first.refreshToken()));
+        assertBothEndedByThePasswordChange(userId, first, offline);
+    }
+
+    /** What provisioning scripts and infrastructure-as-code tools do; Keycloak sends no event for the password. */
+    @Test
+    void adminUserUpdateCarryingAPasswordEndsAllSessions() {
+        String userId = realm.createUser("upton");
+        Tokens first = realm.login("upton");
+        Tokens offline = realm.loginOffline("upton");
+
+        realm.admin().mustPut("/" + realm.name() + "/users/" + userId, Map.of("credentials",
+                List.of(Map.of("type", "password", "value", NEW_PASSWORD, "temporary", false))));
+
+        assertBothEndedByThePasswordChange(userId, first, offline);
+    }
+
+    private void assertBothEndedByThePasswordChange(String userId, Tokens online, Tokens offline) {
+        assertRefreshRefused(realm.refresh(online.refreshToken()));
         assertRefreshRefused(realm.refresh(offline.refreshToken()));
         JsonNode ended = realm.admin().mustGet(realm.adminApi() + "/users/" + userId + "/sessions/history").json();
         assertThat(ended).hasSize(2)
                 .allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("PASSWORD_CHANGE"));
+    }
+
+    /** An update of anything else is no password change. */
+    @Test
+    void adminUserUpdateWithoutAPasswordLeavesSessionsAlone() {
+        String userId = realm.createUser("otto");
+        Tokens signedIn = realm.login("otto");
+
+        realm.admin().mustPut("/" + realm.name() + "/users/" + userId, Map.of("firstName", "Otto"));
+
+        assertThat(realm.refresh(signedIn.refreshToken()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void passwordSetWhereKeycloakRequiresItEndsTheOtherSessions() {
+        String userId = realm.createUser("ria");
+        Tokens other = realm.login("ria");
+        realm.admin().mustPut("/" + realm.name() + "/users/" + userId, Map.of("requiredActions", List.of("UPDATE_PASSWORD")));
+        Browser browser = realm.browser("Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0");
+
+        Tokens updated = browser.loginUpdatingPassword("ria", TestRealm.PASSWORD, NEW_PASSWORD);
+
+        assertRefreshRefused(realm.refresh(other.refreshToken()));
+        assertThat(realm.refresh(updated.refreshToken()).status()).isEqualTo(200);
+        assertThat(history(realm, updated)).singleElement()
+                .satisfies(s -> assertThat(s.path("endReason").asText()).isEqualTo("PASSWORD_CHANGE"));
+    }
+
+    /**
+     * The policy is in force in a realm that did not enable the {@code session-manager} listener
+     * (which only records): password changes by every path and a disabled user end sessions.
+     */
+    @Test
+    void policyHoldsInARealmThatDoesNotRecord() {
+        TestRealm quiet = TestRealm.create(server, "password-no-listener",
+                Map.of("eventsListeners", List.of("jboss-logging")));
+        String reset = quiet.createUser("rex");
+        Tokens resetSession = quiet.login("rex");
+        String updated = quiet.createUser("ulla");
+        Tokens updatedSession = quiet.login("ulla");
+        String disabled = quiet.createUser("dora");
+        Tokens disabledSession = quiet.login("dora");
+        quiet.createUser("sid");
+        Browser laptop = quiet.browser("Mozilla/5.0 Firefox/121.0");
+        laptop.login("sid", TestRealm.PASSWORD);
+        Tokens sidsPhone = quiet.login("sid");
+
+        quiet.admin().mustPut("/" + quiet.name() + "/users/" + reset + "/reset-password",
+                Map.of("type", "password", "value", NEW_PASSWORD, "temporary", false));
+        quiet.admin().mustPut("/" + quiet.name() + "/users/" + updated, Map.of("credentials",
+                List.of(Map.of("type", "password", "value", NEW_PASSWORD, "temporary", false))));
+        quiet.admin().mustPut("/" + quiet.name() + "/users/" + disabled, Map.of("enabled", false));
+        quiet.admin().mustPut("/" + quiet.name() + "/users/" + disabled, Map.of("enabled", true));
+        laptop.changePassword(NEW_PASSWORD);
+
+        assertRefreshRefused(quiet.refresh(resetSession.refreshToken()));
+        assertRefreshRefused(quiet.refresh(updatedSession.refreshToken()));
+        assertRefreshRefused(quiet.refresh(disabledSession.refreshToken()));
+        assertRefreshRefused(quiet.refresh(sidsPhone.refreshToken()));
+        assertThat(quiet.admin().mustGet(quiet.adminApi() + "/users/" + reset + "/sessions/history").json())
+                .singleElement().satisfies(s -> assertThat(s.path("endReason").asText()).isEqualTo("PASSWORD_CHANGE"));
     }
 
     @Test
@@ -143,6 +223,38 @@ class PasswordChangeIT {
         Tokens fresh = strict.login("alfred", NEW_PASSWORD, "openid", Map.of());
         assertThat(history(strict, fresh)).hasSize(2)
                 .allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("PASSWORD_CHANGE"));
+    }
+
+    /**
+     * Revocation broken on purpose (a PostgreSQL trigger refuses every write to the changing
+     * session's record): with {@code ALL}, that session's ending after the change fails, is retried,
+     * fails again and is counted for the admins; and the session is refused all the same.
+     */
+    @Test
+    void aPolicyRevocationThatFailsStillHoldsAndIsCounted() {
+        Database database = server.database();
+        assumeTrue(database.kind().equals("postgres"), "the break is a PostgreSQL trigger");
+        TestRealm strict = realm("password-broken");
+        strict.admin().mustPut(strict.adminApi() + "/config", Map.of("revokeOnPasswordChange", "ALL"));
+        strict.createUser("bert");
+        Browser laptop = strict.browser("Mozilla/5.0 Firefox/121.0");
+        Tokens changing = laptop.login("bert", TestRealm.PASSWORD);
+        database.update("create function sm_broken() returns trigger as $$ begin"
+                + " raise exception 'revocation broken on purpose'; end $$ language plpgsql");
+        database.update("create trigger sm_broken before update on sm_session for each row"
+                + " when (old.kc_session_id = '" + changing.sessionId() + "') execute function sm_broken()");
+        try {
+            catchThrowable(() -> laptop.changePassword(NEW_PASSWORD));
+
+            assertRefreshRefused(strict.refresh(changing.refreshToken()));
+            assertThat(strict.userinfo(changing.accessToken()).status()).isEqualTo(401);
+            assertThat(strict.introspect(changing.accessToken()).path("active").asBoolean()).isFalse();
+            assertThat(strict.admin().mustGet(strict.adminApi() + "/status").json()
+                    .path("failedPolicyRevocations").asLong()).isEqualTo(1);
+        } finally {
+            database.update("drop trigger sm_broken on sm_session");
+            database.update("drop function sm_broken");
+        }
     }
 
     private TestRealm realm(String name) {

@@ -30,8 +30,25 @@ public final class Browser {
 
     /** Signs in through the login form. */
     public Tokens login(String username, String password) {
-        Http.Reply page = get(authorizationUrl(""));
+        return loginWith("", username, password);
+    }
+
+    /** Signs in through the login form even if the browser has a session ({@code prompt=login}), maybe as someone else. */
+    public Tokens loginAgain(String username, String password) {
+        return loginWith("&prompt=login", username, password);
+    }
+
+    private Tokens loginWith(String extra, String username, String password) {
+        Http.Reply page = get(authorizationUrl(extra));
         return finish(post(formAction(page, "kc-form-login"), Map.of("username", username, "password", password)));
+    }
+
+    /** Signs in through the login form, then sets a new password where Keycloak asks for one (a required action). */
+    public Tokens loginUpdatingPassword(String username, String password, String newPassword) {
+        Http.Reply page = get(authorizationUrl(""));
+        Http.Reply asked = post(formAction(page, "kc-form-login"), Map.of("username", username, "password", password));
+        return finish(post(formAction(asked, "kc-passwd-update-form"),
+                Map.of("password-new", newPassword, "password-confirm", newPassword)));
     }
 
     /** Whether Keycloak lets this browser in again by its SSO cookie alone, without asking for a password. */

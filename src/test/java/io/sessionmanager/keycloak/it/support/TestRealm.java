@@ -208,10 +208,16 @@ public final class TestRealm {
 
     /** A password-grant sign-in through another, confidential client. */
     public Tokens login(String clientId, String secret, String username) {
-        Http.Reply reply = Http.send(Http.request(tokenUrl())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(Http.form(Map.of("grant_type", "password", "client_id", clientId, "client_secret", secret,
-                        "username", username, "password", PASSWORD, "scope", "openid"))).build());
+        return loginThrough(clientId, secret, username, Map.of());
+    }
+
+    /** As {@link #login(String, String, String)}, with extra request headers. */
+    public Tokens loginThrough(String clientId, String secret, String username, Map<String, String> headers) {
+        HttpRequest.Builder request = Http.request(tokenUrl())
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        headers.forEach(request::header);
+        Http.Reply reply = Http.send(request.POST(Http.form(Map.of("grant_type", "password", "client_id", clientId,
+                "client_secret", secret, "username", username, "password", PASSWORD, "scope", "openid"))).build());
         if (reply.status() != 200) {
             throw new AssertionError("login failed: " + reply.status() + " " + reply.body());
         }
@@ -247,6 +253,15 @@ public final class TestRealm {
         headers.forEach(request::header);
         return Http.send(request.POST(Http.form(Map.of("grant_type", "refresh_token", "client_id", APP,
                 "refresh_token", refreshToken))).build());
+    }
+
+    /** A refresh through a confidential client, from its server (with extra request headers). */
+    public Http.Reply refresh(String refreshToken, String clientId, String secret, Map<String, String> headers) {
+        HttpRequest.Builder request = Http.request(tokenUrl())
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        headers.forEach(request::header);
+        return Http.send(request.POST(Http.form(Map.of("grant_type", "refresh_token", "client_id", clientId,
+                "client_secret", secret, "refresh_token", refreshToken))).build());
     }
 
     /** Keycloak's own back-channel logout by refresh token, as an application signs a user out. */
