@@ -22,7 +22,10 @@ final class PasswordChanges {
 
     private static final Logger LOG = Logger.getLogger(PasswordChanges.class);
 
-    /** Keycloak reports one change as both UPDATE_CREDENTIAL and UPDATE_PASSWORD; act on the first only. */
+    /**
+     * One change arrives several times (from the credential store, then as UPDATE_CREDENTIAL and
+     * UPDATE_PASSWORD events); act on the first only.
+     */
     private static final String HANDLED = PasswordChanges.class.getName() + ".handled";
 
     private PasswordChanges() {
