@@ -101,8 +101,7 @@ public final class SessionRevoker {
             return true;
         }
         UserModel owner = userSession.getUser();
-        boolean owned = owner != null && owner.getId().equals(record.getUserId())
-                && userSession.getRealm().getId().equals(record.getRealmId());
+        boolean owned = owner != null && record.isOwnedBy(userSession.getRealm().getId(), owner.getId());
         if (!owned) {
             LOG.warnf("Session of record %s does not belong to the record's user; not ending it", record.getId());
         }
