@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak;
 
+import io.sessionmanager.keycloak.compat.OnSupportedKeycloak;
 import io.sessionmanager.keycloak.cleanup.CleanupScheduler;
 import io.sessionmanager.keycloak.config.ServerSettings;
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
  * The extension's composition root: reads the server options once, hands them to every
  * {@link SessionManagerConfig}, and starts the scheduled cleanup they configure.
  */
-public class SessionManagerConfigFactory implements ProviderFactory<SessionManagerConfig> {
+public class SessionManagerConfigFactory implements ProviderFactory<SessionManagerConfig>, OnSupportedKeycloak {
 
     public static final String PROVIDER_ID = "default";
 

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.events;
 
+import io.sessionmanager.keycloak.compat.OnSupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -10,7 +11,7 @@ import org.keycloak.models.KeycloakSessionFactory;
  * The {@value #PROVIDER_ID} event listener. Global: enforcing the session policy does not wait for
  * a realm to enable recording (docs/ARCHITECTURE.md, "What holds without the realm's listener").
  */
-public class PolicyListenerFactory implements EventListenerProviderFactory {
+public class PolicyListenerFactory implements EventListenerProviderFactory, OnSupportedKeycloak {
 
     public static final String PROVIDER_ID = "session-manager-policy";
 

@@ -29,6 +29,11 @@ import org.keycloak.models.utils.SessionExpirationUtils;
 final class SessionEventListener implements EventListenerProvider {
 
     private static final String EXPIRED = "user_session_expired";
+    /**
+     * By name: Keycloak sends it from 26.5 on. On 26.4 the record of a session that ended by itself
+     * is ended when the user's sessions are next listed, or by the scheduled cleanup.
+     */
+    private static final String USER_SESSION_DELETED = "USER_SESSION_DELETED";
 
     private final KeycloakSession session;
     private final ActivityThrottle throttle;
@@ -49,9 +54,11 @@ final class SessionEventListener implements EventListenerProvider {
             case LOGIN -> signIn(event);
             case CODE_TO_TOKEN, REFRESH_TOKEN, USER_INFO_REQUEST, INTROSPECT_TOKEN -> activity(event);
             case LOGOUT -> logout(event);
-            case USER_SESSION_DELETED -> AfterCommit.run(session, event.getRealmId(), (s, realm) ->
-                    recorder.ended(s, realm, event.getUserId(), event.getSessionId(), endReason(event), event.getTime()));
             default -> {
+                if (USER_SESSION_DELETED.equals(event.getType().name())) {
+                    AfterCommit.run(session, event.getRealmId(), (s, realm) -> recorder.ended(s, realm,
+                            event.getUserId(), event.getSessionId(), endReason(event), event.getTime()));
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.events;
 
+import io.sessionmanager.keycloak.compat.OnSupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -7,7 +8,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 
 /** The {@value #PROVIDER_ID} event listener; enable it per realm under Realm settings, Events. */
-public class SessionEventListenerFactory implements EventListenerProviderFactory {
+public class SessionEventListenerFactory implements EventListenerProviderFactory, OnSupportedKeycloak {
 
     public static final String PROVIDER_ID = "session-manager";
 

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.events;
 
+import io.sessionmanager.keycloak.compat.SupportedKeycloak;
 import org.keycloak.credential.PasswordCredentialProvider;
 import org.keycloak.credential.PasswordCredentialProviderFactory;
 import org.keycloak.models.KeycloakSession;
@@ -17,6 +18,6 @@ public class WatchedPasswordCredentialProviderFactory extends PasswordCredential
 
     @Override
     public int order() {
-        return 1;
+        return SupportedKeycloak.orderAboveKeycloak(1);
     }
 }

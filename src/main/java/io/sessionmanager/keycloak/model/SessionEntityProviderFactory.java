@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.model;
 
+import io.sessionmanager.keycloak.compat.OnSupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
@@ -8,7 +9,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-public class SessionEntityProviderFactory implements JpaEntityProviderFactory {
+public class SessionEntityProviderFactory implements JpaEntityProviderFactory, OnSupportedKeycloak {
 
     /** Also names Liquibase's history table: DATABASECHANGELOG_SESSION_MA. */
     public static final String PROVIDER_ID = "session-manager";

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.compat.OnSupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -10,7 +11,8 @@ import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFacto
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /** Mounts the admin API at {@code /admin/realms/{realm}/}{@value #PROVIDER_ID}. */
-public class AdminResourceProviderFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+public class AdminResourceProviderFactory
+        implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider, OnSupportedKeycloak {
 
     public static final String PROVIDER_ID = "session-manager";
 

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.compat.TokenCors;
 import io.sessionmanager.keycloak.revoke.InactivityGuard;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
@@ -58,14 +59,14 @@ final class CallerAuthenticator {
             throw ApiError.forbidden("The token's audience does not include the account client");
         }
         allowOrigin(token);
-        if (result.user().getServiceAccountClientLink() != null) {
+        if (result.getUser().getServiceAccountClientLink() != null) {
             throw ApiError.forbidden("Service accounts have no sessions to manage");
         }
-        Auth auth = new Auth(realm, token, result.user(), result.client(), result.session(), false);
+        Auth auth = new Auth(realm, token, result.getUser(), result.getClient(), result.getSession(), false);
         if (!auth.hasOneOfAppRole(account, access.roles)) {
             throw ApiError.forbidden("The token lacks the account role this request needs");
         }
-        return new Caller(result.user(), result.session().getId());
+        return new Caller(result.getUser(), result.getSession().getId());
     }
 
     private AuthResult bearerToken() {
@@ -75,7 +76,7 @@ final class CallerAuthenticator {
         } catch (NotAuthorizedException e) {
             throw ApiError.unauthorized("The Authorization header must be a bearer token");
         }
-        if (result == null || InactivityGuard.of(session, realm).endIfIdle(result.session())) {
+        if (result == null || InactivityGuard.of(session, realm).endIfIdle(result.getSession())) {
             throw ApiError.unauthorized("Missing, invalid or expired bearer token, or its session has ended");
         }
         return result;
@@ -83,18 +84,18 @@ final class CallerAuthenticator {
 
     /** Lightweight tokens carry no audience or roles; recover them as Keycloak's account API does. */
     private AccessToken withAccountClaims(AuthResult result, ClientModel account) {
-        AccessToken token = result.token();
+        AccessToken token = result.getToken();
         if (token.getAudience() != null && token.getResourceAccess(account.getClientId()) != null) {
             return token;
         }
         AccessTokenIntrospectionProvider introspection = (AccessTokenIntrospectionProvider) session.getProvider(
                 TokenIntrospectionProvider.class, AccessTokenIntrospectionProviderFactory.ACCESS_TOKEN_TYPE);
-        return introspection.transformAccessToken(token, result.session());
+        return introspection.transformAccessToken(token, result.getSession());
     }
 
     private void allowOrigin(AccessToken token) {
         try {
-            Cors.builder().checkAllowedOrigins(token).allowedMethods(METHODS).auth().add();
+            TokenCors.checkAllowedOrigins(session, Cors.builder(), token).allowedMethods(METHODS).auth().add();
         } catch (ForbiddenException e) {
             throw ApiError.forbidden("Origin not allowed for the token's client");
         }

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.compat.OnSupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -7,7 +8,7 @@ import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
 /** Mounts the user API at {@code /realms/{realm}/}{@value #PROVIDER_ID}. */
-public class SessionsResourceProviderFactory implements RealmResourceProviderFactory {
+public class SessionsResourceProviderFactory implements RealmResourceProviderFactory, OnSupportedKeycloak {
 
     public static final String PROVIDER_ID = "sessions";
 

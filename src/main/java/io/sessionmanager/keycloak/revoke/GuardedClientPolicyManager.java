@@ -26,8 +26,9 @@ import org.keycloak.services.clientpolicy.context.UserInfoRequestContext;
  *       browser is asked to sign in again.</li>
  *   <li>Introspection is consulted before Keycloak looks the session up: a revoked or idle session
  *       is ended, and Keycloak answers {@code active: false} as for any ended session.</li>
- *   <li>Userinfo is consulted after Keycloak found the session valid: a revoked or idle one is
- *       ended and the request refused with Keycloak's own {@code 401 invalid_token}.</li>
+ *   <li>Userinfo is consulted before Keycloak looks the session up (26.4, 26.5) or after it found
+ *       it valid (26.7): either way a revoked or idle one is ended and the request refused with
+ *       Keycloak's own {@code 401 invalid_token}.</li>
  * </ul>
  */
 final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
@@ -47,8 +48,8 @@ final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
             endIfRevokedOrIdle(UnverifiedToken.read(session.getProvider(CookieProvider.class).get(CookieType.IDENTITY)));
         } else if (context instanceof TokenIntrospectContext introspection) {
             endIfRevokedOrIdle(UnverifiedToken.read(introspection.getParams().getFirst(TOKEN)));
-        } else if (context instanceof UserInfoRequestContext userInfo && userInfo.getClientSession() != null
-                && endedNow(userInfo.getClientSession().getUserSession())) {
+        } else if (context instanceof UserInfoRequestContext userInfo
+                && endedNow(UnverifiedToken.read(userInfo.getTokenForUserInfo().getToken()))) {
             throw new ClientPolicyException(OAuthErrorException.INVALID_TOKEN, "Session not active",
                     Response.Status.UNAUTHORIZED);
         }
@@ -58,8 +59,7 @@ final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
     /**
      * Before Keycloak looks the session up. A revoked one is ended again in a transaction committed
      * at once (reading it in this request could bring back a copy that nothing ends before it
-     * serves), so Keycloak's lookup finds it gone. Otherwise it is looked up as Keycloak will (the
-     * online one, else the offline one) and ended if idle.
+     * serves), so Keycloak's lookup finds it gone. Otherwise it is ended if idle.
      */
     private void endIfRevokedOrIdle(UnverifiedToken token) {
         RealmModel realm = session.getContext().getRealm();
@@ -70,21 +70,29 @@ final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
             SessionRevoker.endAgainNow(session, realm, token.sessionId());
             return;
         }
-        UserSessionModel used = token.offline() ? null : session.sessions().getUserSession(realm, token.sessionId());
-        if (used == null) {
-            used = session.sessions().getOfflineUserSession(realm, token.sessionId());
-        }
-        guard().endIfIdle(used);
+        guard().endIfIdle(used(realm, token));
     }
 
-    /** After Keycloak found the session valid: whether it was revoked or idle, and is now ended. */
-    private boolean endedNow(UserSessionModel used) {
+    /**
+     * For a request that is refused if so: whether the token's session was revoked or idle, and is
+     * now ended, in a transaction of its own (the refusal rolls the request's back).
+     */
+    private boolean endedNow(UnverifiedToken token) {
         RealmModel realm = session.getContext().getRealm();
-        if (RevokedSessions.isRevoked(session, realm.getId(), used.getId())) {
-            SessionRevoker.endAgainNow(session, realm, used.getId());
+        if (token == null || realm == null) {
+            return false;
+        }
+        if (RevokedSessions.isRevoked(session, realm.getId(), token.sessionId())) {
+            SessionRevoker.endAgainNow(session, realm, token.sessionId());
             return true;
         }
-        return guard().endNowIfIdle(used);
+        return guard().endNowIfIdle(used(realm, token));
+    }
+
+    /** The token's session as Keycloak will look it up: the online one, else the offline one. */
+    private UserSessionModel used(RealmModel realm, UnverifiedToken token) {
+        UserSessionModel used = token.offline() ? null : session.sessions().getUserSession(realm, token.sessionId());
+        return used != null ? used : session.sessions().getOfflineUserSession(realm, token.sessionId());
     }
 
     private InactivityGuard guard() {

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.revoke;
 
+import io.sessionmanager.keycloak.compat.SupportedKeycloak;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.services.clientpolicy.ClientPolicyManager;
 import org.keycloak.services.clientpolicy.DefaultClientPolicyManagerFactory;
@@ -20,6 +21,6 @@ public class GuardedClientPolicyManagerFactory extends DefaultClientPolicyManage
 
     @Override
     public int order() {
-        return ORDER;
+        return SupportedKeycloak.orderAboveKeycloak(ORDER);
     }
 }

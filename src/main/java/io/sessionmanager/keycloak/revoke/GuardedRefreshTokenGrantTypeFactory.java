@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.revoke;
 
+import io.sessionmanager.keycloak.compat.SupportedKeycloak;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.grants.RefreshTokenGrantTypeFactory;
@@ -20,6 +21,6 @@ public class GuardedRefreshTokenGrantTypeFactory extends RefreshTokenGrantTypeFa
 
     @Override
     public int order() {
-        return ORDER;
+        return SupportedKeycloak.orderAboveKeycloak(ORDER);
     }
 }

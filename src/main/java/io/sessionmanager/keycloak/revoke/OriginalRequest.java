@@ -24,8 +24,36 @@ public record OriginalRequest(HttpRequest request, ClientConnection connection) 
 
     /** A stand-in for work no request asked for: see {@link BackgroundRequest}. */
     public static OriginalRequest background() {
-        return new OriginalRequest(new BackgroundRequest(), new ClientConnection() {
-        });
+        return new OriginalRequest(new BackgroundRequest(), new NoConnection());
+    }
+
+    /** No client, no address; every method spelled out, as Keycloak before 26.7 has no defaults for them. */
+    private static final class NoConnection implements ClientConnection {
+
+        @Override
+        public String getRemoteAddr() {
+            return null;
+        }
+
+        @Override
+        public String getRemoteHost() {
+            return null;
+        }
+
+        @Override
+        public int getRemotePort() {
+            return 0;
+        }
+
+        @Override
+        public String getLocalAddr() {
+            return null;
+        }
+
+        @Override
+        public int getLocalPort() {
+            return 0;
+        }
     }
 
     /** Notes where this node is reached, for {@link #background()}; call it from real requests. */

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.revoke;
 
+import io.sessionmanager.keycloak.compat.OnSupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -10,7 +11,7 @@ import org.keycloak.models.KeycloakSessionFactory;
  * The {@value #PROVIDER_ID} event listener. It is global: a revocation must hold in every realm,
  * whether or not the realm enabled the {@code session-manager} listener for recording.
  */
-public class ResurrectionListenerFactory implements EventListenerProviderFactory {
+public class ResurrectionListenerFactory implements EventListenerProviderFactory, OnSupportedKeycloak {
 
     public static final String PROVIDER_ID = "session-manager-revocation-guard";
 

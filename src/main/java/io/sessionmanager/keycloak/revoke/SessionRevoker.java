@@ -15,6 +15,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * The one way a session is ended, whoever asks: the online Keycloak session and the offline one
@@ -157,8 +158,26 @@ public final class SessionRevoker {
             return;
         }
         KeycloakContext context = session.getContext();
+        leaveOtherSessionsLogout(context, userSession);
         AuthenticationManager.backchannelLogout(session, realm, userSession, context.getUri(),
                 context.getConnection(), context.getRequestHeaders(), true);
+    }
+
+    /**
+     * Keycloak leaves a logout's authentication session in the context, and before 26.7 the next
+     * logout in the same request joins it whatever session it ends, so it skips every client the
+     * first one notified: ending several sessions at once (sign out everywhere, the cleanup)
+     * announced only the first to each client. Keycloak 26.7 joins it only for the same session
+     * (its online and offline twins), and so does this.
+     */
+    private static void leaveOtherSessionsLogout(KeycloakContext context, UserSessionModel userSession) {
+        AuthenticationSessionModel joined = context.getAuthenticationSession();
+        if (joined == null || !AuthenticationSessionModel.Action.LOGGING_OUT.name().equals(joined.getAction())) {
+            return;
+        }
+        if (joined.getParentSession() == null || !userSession.getId().equals(joined.getParentSession().getId())) {
+            context.setAuthenticationSession(null);
+        }
     }
 
     private void remove(UserSessionModel userSession) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.assertRefreshRefused;
@@ -55,6 +56,36 @@ class BackchannelLogoutIT {
 
         assertRefreshRefused(realm.refresh(idle.refreshToken()));
         assertThat(receiver.awaitLogoutOf(idle.sessionId(), WAIT)).isTrue();
+    }
+
+    @Test
+    void everySessionOfASignOutEverywhereIsAnnounced() throws InterruptedException {
+        TestRealm realm = realm("backchannel-everywhere", Map.of());
+        realm.createUser("eve");
+        Tokens offline = realm.loginOffline("eve");
+        Tokens other = realm.login("eve");
+        Tokens caller = realm.login("eve");
+
+        assertThat(Http.delete(realm.sessionsUrl(), caller.accessToken()).json().path("revoked").asInt()).isEqualTo(3);
+
+        for (Tokens ended : List.of(offline, other, caller)) {
+            assertThat(receiver.awaitLogoutOf(ended.sessionId(), WAIT)).as(ended.sessionId()).isTrue();
+        }
+    }
+
+    @Test
+    void everyIdleSessionOfOneCleanupIsAnnounced() throws InterruptedException {
+        TestRealm realm = realm("backchannel-cleanup-many", Map.of("maxInactivity", "PT2S"));
+        realm.createUser("ivy");
+        List<Tokens> idle = List.of(realm.loginOffline("ivy"), realm.login("ivy"), realm.login("ivy"));
+
+        Thread.sleep(PAST_THE_LIMIT_MILLIS);
+
+        Http.Reply cleanup = realm.admin().post(realm.adminApi() + "/cleanup", "");
+        assertThat(cleanup.json().path("ended").asLong()).isEqualTo(3);
+        for (Tokens ended : idle) {
+            assertThat(receiver.awaitLogoutOf(ended.sessionId(), WAIT)).as(ended.sessionId()).isTrue();
+        }
     }
 
     @Test

@@ -89,7 +89,8 @@ class SignInRecordingIT {
     @Test
     void hugeUserAgentWithMarkupStillSignsInAndIsStoredTruncated() {
         realm.createUser("hugo");
-        String userAgent = "<script>alert(1)</script>" + "x".repeat(10 * 1024);
+        // Under 8 KiB: Keycloak 26.4's HTTP server refuses larger request headers (431) by itself.
+        String userAgent = "<script>alert(1)</script>" + "x".repeat(6 * 1024);
 
         Tokens tokens = realm.login("hugo", "openid", Map.of("User-Agent", userAgent));
 

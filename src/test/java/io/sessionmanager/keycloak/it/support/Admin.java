@@ -57,6 +57,11 @@ public final class Admin {
         return check(get(path), "GET " + path);
     }
 
+    /** The server's providers, themes and features ({@code /admin/serverinfo}). */
+    public Http.Reply serverInfo() {
+        return check(Http.get(server.baseUrl() + "/admin/serverinfo", token()), "GET /admin/serverinfo");
+    }
+
     private static Http.Reply check(Http.Reply reply, String what) {
         if (reply.status() / 100 != 2) {
             throw new AssertionError(what + " -> " + reply.status() + ": " + reply.body());

@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The official {@code quay.io/keycloak/keycloak:26.7.3} image with the built provider JAR, run by
+ * The official {@code quay.io/keycloak/keycloak} image of the suite's version ({@code -Dkeycloak.version})
+ * with the built provider JAR, run by
  * testcontainers-keycloak: the path for machines with Docker ({@code -Dkeycloak.server=testcontainers}).
  * Without a Docker engine it fails at once rather than skipping tests silently. Its database is
  * the embedded one inside the container, so tests that read the database directly need the
@@ -19,7 +20,7 @@ import java.util.List;
  */
 final class ContainerServer implements KeycloakServer {
 
-    static final String IMAGE = "quay.io/keycloak/keycloak:26.7.3";
+    static final String IMAGE = "quay.io/keycloak/keycloak:" + Distributions.version();
 
     private final KeycloakContainer container;
     private final Path log;

@@ -53,23 +53,29 @@ public final class DistributionServer implements KeycloakServer {
 
     /** Starts {@code kc.sh start-dev} on a fresh database of the given kind. */
     public static DistributionServer start(String name, String databaseKind, List<String> options) {
-        return start(prepareHome(name), databaseKind, options);
+        return start(Distributions.version(), prepareHome(Distributions.version(), name), databaseKind, options);
+    }
+
+    /** Another Keycloak version than the suite's, with the extension, on the embedded H2. */
+    public static DistributionServer startVersion(String version, String name, List<String> options) {
+        return start(version, prepareHome(version, name), "h2", options);
     }
 
     /** Plain Keycloak, without the extension, on the embedded H2: what the benchmark compares against. */
     public static DistributionServer startWithoutExtension(String name, List<String> options) {
-        return start(copyHome(distribution(), name), "h2", options);
+        String version = Distributions.version();
+        return start(version, copyHome(Distributions.unpacked(version), name), "h2", options);
     }
 
-    private static DistributionServer start(Path home, String databaseKind, List<String> options) {
+    private static DistributionServer start(String version, Path home, String databaseKind, List<String> options) {
         int port = freePort();
         Database database = Database.fresh(databaseKind, home);
         List<String> arguments = new ArrayList<>(List.of("start-dev",
                 "--http-port=" + port, "--http-management-port=" + freePort()));
         arguments.addAll(database.serverOptions());
         arguments.addAll(options);
-        DistributionServer server = new DistributionServer(command(home, arguments), home.resolve("keycloak.log"),
-                "http://localhost:" + port, database);
+        DistributionServer server = new DistributionServer(command(version, home, arguments),
+                home.resolve("keycloak.log"), "http://localhost:" + port, database);
         server.launch();
         server.awaitReady();
         return server;
@@ -84,11 +90,12 @@ public final class DistributionServer implements KeycloakServer {
      * then start one after the other.
      */
     public static List<DistributionServer> startCluster(String name, int nodes, List<String> options) {
-        Path built = prepareHome(name + "-build");
+        String version = Distributions.version();
+        Path built = prepareHome(version, name + "-build");
         Database database = Database.fresh("postgres", built);
         List<String> buildOptions = new ArrayList<>(List.of("build", "--cache=ispn"));
         buildOptions.addAll(database.serverOptions().stream().filter(o -> o.startsWith("--db=")).toList());
-        run(command(built, buildOptions), built.resolve("build.log"));
+        run(command(version, built, buildOptions), built.resolve("build.log"));
         int[] ports = new int[nodes];
         for (int i = 0; i < nodes; i++) {
             ports[i] = freePort();
@@ -101,8 +108,8 @@ public final class DistributionServer implements KeycloakServer {
                     "--http-port=" + ports[i], "--http-management-port=" + freePort(), "--hostname=" + hostname));
             arguments.addAll(database.serverOptions().stream().filter(o -> !o.startsWith("--db=")).toList());
             arguments.addAll(options);
-            DistributionServer node = new DistributionServer(command(home, arguments), home.resolve("keycloak.log"),
-                    "http://localhost:" + ports[i], database);
+            DistributionServer node = new DistributionServer(command(version, home, arguments),
+                    home.resolve("keycloak.log"), "http://localhost:" + ports[i], database);
             // One after the other, as a rollout does: the first node creates Keycloak's schema alone.
             node.launch();
             node.awaitReady();
@@ -143,13 +150,13 @@ public final class DistributionServer implements KeycloakServer {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
     }
 
-    private static ProcessBuilder command(Path home, List<String> arguments) {
+    private static ProcessBuilder command(String version, Path home, List<String> arguments) {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString()));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        Jdk.preferred().ifPresent(javaHome -> builder.environment().put("JAVA_HOME", javaHome.toString()));
+        Jdk.forKeycloak(version).ifPresent(javaHome -> builder.environment().put("JAVA_HOME", javaHome.toString()));
         return builder;
     }
 
@@ -228,26 +235,18 @@ public final class DistributionServer implements KeycloakServer {
     }
 
     /** A fresh copy of the unpacked distribution with the provider JAR, so each run starts clean. */
-    private static Path prepareHome(String name) {
+    private static Path prepareHome(String version, String name) {
         Path jar = Path.of(System.getProperty("provider.jar", ""));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("Run through Maven (mvn verify): need the provider jar " + jar);
         }
-        Path home = copyHome(distribution(), name);
+        Path home = copyHome(Distributions.unpacked(version), name);
         try {
             Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return home;
-    }
-
-    private static Path distribution() {
-        Path dist = Path.of(System.getProperty("keycloak.dist.dir", "target/keycloak-26.7.3"));
-        if (!Files.isDirectory(dist)) {
-            throw new IllegalStateException("Run through Maven (mvn verify): need the unpacked distribution " + dist);
-        }
-        return dist;
     }
 
     private static Path copyHome(Path from, String name) {

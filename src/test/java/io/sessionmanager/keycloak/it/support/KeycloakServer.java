@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A running Keycloak 26.7.3 with the extension, as the tests see it. Where it comes from is
- * chosen with {@code -Dkeycloak.server}: {@code distribution} (the default) runs the unpacked
- * distribution as a process, {@code testcontainers} runs the official image with the built JAR
- * in Docker.
+ * A running Keycloak with the extension, as the tests see it: the version {@code -Dkeycloak.version}
+ * names (the pom's, 26.7.3, unless told). Where it comes from is chosen with
+ * {@code -Dkeycloak.server}: {@code distribution} (the default) runs the unpacked distribution as a
+ * process, {@code testcontainers} runs the official image with the built JAR in Docker.
  */
 public interface KeycloakServer extends AutoCloseable {
 
