@@ -45,11 +45,12 @@ final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
     @Override
     public void triggerOnEvent(ClientPolicyContext context) throws ClientPolicyException {
         if (context instanceof PreAuthorizationRequestContext) {
-            endIfRevokedOrIdle(UnverifiedToken.read(session.getProvider(CookieProvider.class).get(CookieType.IDENTITY)));
+            String cookie = session.getProvider(CookieProvider.class).get(CookieType.IDENTITY);
+            endIfRevokedOrIdle(UnverifiedToken.read(cookie), false);
         } else if (context instanceof TokenIntrospectContext introspection) {
-            endIfRevokedOrIdle(UnverifiedToken.read(introspection.getParams().getFirst(TOKEN)));
+            endIfRevokedOrIdle(UnverifiedToken.read(introspection.getParams().getFirst(TOKEN)), false);
         } else if (context instanceof UserInfoRequestContext userInfo
-                && endedNow(UnverifiedToken.read(userInfo.getTokenForUserInfo().getToken()))) {
+                && endIfRevokedOrIdle(UnverifiedToken.read(userInfo.getTokenForUserInfo().getToken()), true)) {
             throw new ClientPolicyException(OAuthErrorException.INVALID_TOKEN, "Session not active",
                     Response.Status.UNAUTHORIZED);
         }
@@ -57,27 +58,13 @@ final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
     }
 
     /**
-     * Before Keycloak looks the session up. A revoked one is ended again in a transaction committed
-     * at once (reading it in this request could bring back a copy that nothing ends before it
-     * serves), so Keycloak's lookup finds it gone. Otherwise it is ended if idle.
+     * Whether the token's session was revoked or idle, and is now ended. A revoked one is ended
+     * again in a transaction committed at once (reading it in this request could bring back a copy
+     * that nothing ends before it serves), so Keycloak's lookup finds it gone. An idle one is ended
+     * in this request's transaction, or, for a request that then refuses ({@code refusing}: the
+     * refusal rolls the request back), in one of its own.
      */
-    private void endIfRevokedOrIdle(UnverifiedToken token) {
-        RealmModel realm = session.getContext().getRealm();
-        if (token == null || realm == null) {
-            return;
-        }
-        if (RevokedSessions.isRevoked(session, realm.getId(), token.sessionId())) {
-            SessionRevoker.endAgainNow(session, realm, token.sessionId());
-            return;
-        }
-        guard().endIfIdle(used(realm, token));
-    }
-
-    /**
-     * For a request that is refused if so: whether the token's session was revoked or idle, and is
-     * now ended, in a transaction of its own (the refusal rolls the request's back).
-     */
-    private boolean endedNow(UnverifiedToken token) {
+    private boolean endIfRevokedOrIdle(UnverifiedToken token, boolean refusing) {
         RealmModel realm = session.getContext().getRealm();
         if (token == null || realm == null) {
             return false;
@@ -86,7 +73,8 @@ final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
             SessionRevoker.endAgainNow(session, realm, token.sessionId());
             return true;
         }
-        return guard().endNowIfIdle(used(realm, token));
+        UserSessionModel used = used(realm, token);
+        return refusing ? guard().endNowIfIdle(used) : guard().endIfIdle(used);
     }
 
     /** The token's session as Keycloak will look it up: the online one, else the offline one. */
