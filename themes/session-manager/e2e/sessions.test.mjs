@@ -4,12 +4,15 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
 
-const { BASE_URL, REALM, USERNAME, PASSWORD, GERMAN_USERNAME, OTHER_USERNAME, SCREENSHOT, CHROMIUM = "/usr/bin/chromium" } =
+const { BASE_URL, REALM, USERNAME, PASSWORD, GERMAN_USERNAME, OTHER_USERNAME, SCREENSHOT, MAIL_URL, CHROMIUM = "/usr/bin/chromium" } =
   process.env;
 const account = `${BASE_URL}/realms/${REALM}/account`;
 const sessionsPage = `${account}/account-security/sessions`;
 const WINDOWS_CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const IPHONE_SAFARI = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1";
+const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+/** The smallest phone the page is made for. */
+const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, userAgent: IPHONE_SAFARI, locale: "en-US" };
 const HOSTILE_USER_AGENT = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script> EvilBrowser/1.0`;
 
 let browser;
@@ -59,13 +62,56 @@ async function confirm(page) {
   await page.locator("[data-testid=confirm]").click();
 }
 
-async function signInWithUserAgent(userAgent) {
-  const response = await fetch(`${BASE_URL}/realms/${REALM}/protocol/openid-connect/token`, {
+const tokenEndpoint = `${BASE_URL}/realms/${REALM}/protocol/openid-connect/token`;
+
+/** A sign-in without a browser (password grant); returns the tokens. */
+async function signInWithUserAgent(userAgent, username = USERNAME) {
+  const response = await fetch(tokenEndpoint, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", "User-Agent": userAgent },
-    body: new URLSearchParams({ grant_type: "password", client_id: "test-app", username: USERNAME, password: PASSWORD }),
+    body: new URLSearchParams({ grant_type: "password", client_id: "test-app", username, password: PASSWORD }),
   });
   assert.equal(response.status, 200);
+  return response.json();
+}
+
+function refresh(refreshToken) {
+  return fetch(tokenEndpoint, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "refresh_token", client_id: "test-app", refresh_token: refreshToken }),
+  });
+}
+
+/** The mails the test's SMTP server received for an address, waiting for the first. */
+async function mailsTo(address) {
+  for (let i = 0; i < 100; i++) {
+    const mails = await (await fetch(`${MAIL_URL}?to=${encodeURIComponent(address)}`)).json();
+    if (mails.length) {
+      return mails;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`no mail to ${address}`);
+}
+
+async function screenshot(page, name) {
+  if (SCREENSHOT) {
+    await page.screenshot({ path: SCREENSHOT.replace(/account-sessions\.png$/, name), fullPage: true });
+  }
+}
+
+/** Whether a user can use an element: inside the page's width and not covered by anything. */
+async function reachable(page, locator) {
+  await locator.scrollIntoViewIfNeeded();
+  const box = await locator.boundingBox();
+  if (!box || box.x < 0 || box.x + box.width > page.viewportSize().width) {
+    return false;
+  }
+  return locator.evaluate((element) => {
+    const rect = element.getBoundingClientRect();
+    return element.contains(document.elementFromPoint(rect.x + rect.width / 2, rect.y + rect.height / 2));
+  });
 }
 
 test("a device revokes another; the other lands on the login page; history says why", async () => {
@@ -76,6 +122,7 @@ test("a device revokes another; the other lands on the login page; history says 
   await expectRows(a, 2);
   await a.getByText("Mobile Safari 17 on iOS 17.2").waitFor();
   assert.equal(await visibleSessions(a).locator("[data-testid=this-device]").count(), 1);
+  assert.equal(await visibleSessions(a).locator("[data-testid=new-device]").count(), 1);
   await a.getByRole("link", { name: "Signed-in sessions" }).waitFor();
   if (SCREENSHOT) {
     await a.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -179,4 +226,63 @@ test("a second user signing in through the same browser gets a session of their 
   await confirm(page);
   await page.locator("#kc-login").waitFor();
   await page.context().close();
+});
+
+test("on a phone the page fits, its actions are reachable, and the menu opens and closes", async () => {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  await page.goto(account);
+  await fillLogin(page, USERNAME);
+  await openSessions(page);
+  const menuLink = page.getByRole("link", { name: "Signed-in sessions" });
+
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "no sideways scrolling");
+  assert.equal(await menuLink.isVisible(), false, "menu closed");
+  for (const action of ["sign-out-others", "sign-out-everywhere"]) {
+    assert.ok(await reachable(page, page.locator(`[data-testid=${action}]`)), `${action} reachable`);
+  }
+  assert.ok(await reachable(page, visibleSessions(page).locator("[data-testid=revoke]").first()), "a row's revoke reachable");
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, "account-sessions-phone.png");
+
+  await page.locator("[data-testid=nav-toggle]").click();
+  await menuLink.waitFor();
+  await page.getByRole("link", { name: "Personal info" }).click();
+  await menuLink.waitFor({ state: "hidden" });
+  await context.close();
+});
+
+test("\"This wasn't me\" in the new-device email ends that session, then asks for a new password", async () => {
+  const own = await signIn(OTHER_USERNAME);
+  const intruder = await signInWithUserAgent(FIREFOX_LINUX, OTHER_USERNAME);
+  const mail = (await mailsTo(`${OTHER_USERNAME}@example.org`)).at(-1);
+  assert.equal(mail.subject, "New sign-in from Firefox 121 on Linux");
+  const reader = await browser.newContext({ viewport: { width: 720, height: 600 } });
+  const mailPage = await reader.newPage();
+  await mailPage.setContent(mail.html);
+  await screenshot(mailPage, "new-device-mail.png");
+  const link = await mailPage.getByRole("link", { name: "This wasn't me" }).getAttribute("href");
+  await reader.close();
+
+  const phone = await (await browser.newContext(PHONE)).newPage();
+  await phone.goto(link);
+  await phone.getByText("This ends the session signed in from Firefox 121 on Linux").waitFor();
+  assert.equal((await refresh(intruder.refresh_token)).status, 200, "nothing ends before confirming");
+  await phone.getByRole("link", { name: /proceed/ }).click();
+  await phone.locator("#password-new").waitFor();
+  const refused = await refresh(intruder.refresh_token);
+  assert.equal(refused.status, 400);
+  assert.equal((await refused.json()).error, "invalid_grant");
+
+  await openSessions(own);
+  await own.getByRole("tab", { name: "History" }).click();
+  await visibleSessions(own).locator("[data-testid=end-reason]", { hasText: "Reported as not you" }).waitFor();
+
+  const again = await (await browser.newContext()).newPage();
+  const reused = await again.goto(link);
+  assert.equal(reused.status(), 400);
+  await again.locator("#kc-error-message").waitFor();
+  await phone.context().close();
+  await again.context().close();
+  await own.context().close();
 });

@@ -59,6 +59,11 @@ export const SessionItem = ({ session, locale, onRevoke }: SessionItemProps) => 
                   </Label>
                 )}
                 {session.type === "OFFLINE" && <Label color="purple">{t("sessionManager.offline")}</Label>}
+                {session.newDevice && (
+                  <Label color="orange" data-testid="new-device">
+                    {t("sessionManager.newDevice")}
+                  </Label>
+                )}
                 {session.endReason && (
                   <Label color="grey" data-testid="end-reason">
                     {t(`sessionManager.endReason.${session.endReason}`)}
@@ -76,7 +81,10 @@ export const SessionItem = ({ session, locale, onRevoke }: SessionItemProps) => 
                   ))}
               </DescriptionList>
               {session.userAgent && (
-                <div className="pf-v5-u-font-size-sm pf-v5-u-color-200 pf-v5-u-mt-sm" data-testid="user-agent">
+                <div
+                  className="pf-v5-u-font-size-sm pf-v5-u-color-200 pf-v5-u-mt-sm pf-v5-u-text-break-word"
+                  data-testid="user-agent"
+                >
                   {session.userAgent}
                 </div>
               )}

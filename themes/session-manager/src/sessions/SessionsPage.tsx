@@ -113,7 +113,7 @@ export const SessionsPage = () => {
           <Alert variant="info" title={notice} timeout actionClose={<AlertActionCloseButton onClose={() => setNotice(undefined)} />} />
         </AlertGroup>
       )}
-      <Split hasGutter className="pf-v5-u-mb-md">
+      <Split hasGutter isWrappable className="pf-v5-u-mb-md">
         <SplitItem isFilled />
         <SplitItem>
           <Button variant="secondary" onClick={askSignOutOthers} isDisabled={load.state !== "done"} data-testid="sign-out-others">

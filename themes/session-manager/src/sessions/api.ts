@@ -19,6 +19,7 @@ export type Session = {
   expiresAt: string | null;
   endedAt: string | null;
   endReason: string | null;
+  newDevice: boolean;
 };
 
 export class ApiError extends Error {

@@ -8,10 +8,10 @@ import java.util.Map;
 /**
  * The extension's server options, read once at start-up
  * ({@code --spi-session-manager--default--<option>}): the policy of realms that set none, and when,
- * how often and in what batches the cleanup runs.
+ * how often and in what batches the cleanup runs, how long a "This wasn't me" link works.
  */
 public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterval, Duration cleanupInitialDelay,
-                             int cleanupBatchSize) {
+                             int cleanupBatchSize, Duration notMeLinkLifespan) {
 
     public static final String MAX_INACTIVITY = "max-inactivity";
     public static final String HISTORY_RETENTION = "history-retention";
@@ -20,10 +20,13 @@ public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterv
     public static final String CLEANUP_INTERVAL = "cleanup-interval";
     public static final String CLEANUP_INITIAL_DELAY = "cleanup-initial-delay";
     public static final String CLEANUP_BATCH_SIZE = "cleanup-batch-size";
+    public static final String NOT_ME_LINK_LIFESPAN = "not-me-link-lifespan";
 
     public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofHours(24);
     public static final Duration DEFAULT_CLEANUP_INITIAL_DELAY = Duration.ofMinutes(1);
     public static final int DEFAULT_CLEANUP_BATCH_SIZE = 1000;
+    /** Long enough to read the mail the next morning; the link ends one session and asks for a new password. */
+    public static final Duration DEFAULT_NOT_ME_LINK_LIFESPAN = Duration.ofHours(24);
 
     public ServerSettings {
         if (cleanupInterval.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -34,6 +37,9 @@ public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterv
         }
         if (cleanupBatchSize < 1 || cleanupBatchSize > 100_000) {
             throw new IllegalArgumentException(CLEANUP_BATCH_SIZE + " must be between 1 and 100000");
+        }
+        if (notMeLinkLifespan.compareTo(Duration.ofMinutes(1)) < 0 || notMeLinkLifespan.compareTo(Duration.ofDays(30)) > 0) {
+            throw new IllegalArgumentException(NOT_ME_LINK_LIFESPAN + " must be between PT1M and P30D");
         }
     }
 
@@ -50,6 +56,8 @@ public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterv
                 SessionPolicy.duration(CLEANUP_INTERVAL, config.get(CLEANUP_INTERVAL, DEFAULT_CLEANUP_INTERVAL.toString())),
                 SessionPolicy.duration(CLEANUP_INITIAL_DELAY, config.get(CLEANUP_INITIAL_DELAY,
                         DEFAULT_CLEANUP_INITIAL_DELAY.toString())),
-                config.getInt(CLEANUP_BATCH_SIZE, DEFAULT_CLEANUP_BATCH_SIZE));
+                config.getInt(CLEANUP_BATCH_SIZE, DEFAULT_CLEANUP_BATCH_SIZE),
+                SessionPolicy.duration(NOT_ME_LINK_LIFESPAN, config.get(NOT_ME_LINK_LIFESPAN,
+                        DEFAULT_NOT_ME_LINK_LIFESPAN.toString())));
     }
 }

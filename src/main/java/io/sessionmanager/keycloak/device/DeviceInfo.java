@@ -34,6 +34,18 @@ public record DeviceInfo(String browser, String os, String osVersion, String dev
         return (browserName == null ? "Unknown browser" : browserName) + " on " + osName;
     }
 
+    /**
+     * The browser without its version ("Chrome/120.0.6099" is "Chrome"): with the operating system,
+     * what tells one of a user's devices from another.
+     */
+    public String browserFamily() {
+        if (browser == null) {
+            return null;
+        }
+        int slash = browser.indexOf('/');
+        return slash < 0 ? browser : browser.substring(0, slash);
+    }
+
     /** "Chrome/120.0.6099" becomes "Chrome 120"; "Other/Unknown" becomes null. */
     private String browserName() {
         if (browser == null) {

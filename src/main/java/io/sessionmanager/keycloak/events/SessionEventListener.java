@@ -80,7 +80,7 @@ final class SessionEventListener implements EventListenerProvider {
                 event.getTime(), realm);
         SignIn signIn = new SignIn(event.getRealmId(), event.getUserId(), event.getSessionId(), event.getClientId(),
                 ipAddress(event.getIpAddress()), userAgent(), device(), rememberMe, event.getTime(),
-                maxLifespan < 0 ? null : maxLifespan);
+                maxLifespan < 0 ? null : maxLifespan, session.getContext().getUri().getBaseUri());
         throttle.written(event.getSessionId(), event.getTime());
         if (createdItsSession(realm, event)) {
             // Something may have recorded the session meanwhile (a password change reconciles): then update that.

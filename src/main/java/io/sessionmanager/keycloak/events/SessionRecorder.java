@@ -1,5 +1,7 @@
 package io.sessionmanager.keycloak.events;
 
+import io.sessionmanager.keycloak.alert.NewDeviceAlert;
+import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
@@ -29,7 +31,7 @@ final class SessionRecorder {
         if (existing.isPresent()) {
             touch(existing.get(), signIn.clientId(), signIn.ipAddress(), signIn.at());
         } else {
-            insert(store, signIn);
+            insert(s, store, signIn);
         }
     }
 
@@ -40,10 +42,10 @@ final class SessionRecorder {
     void newSignIn(KeycloakSession s, SignIn signIn) {
         SessionStore store = SessionStore.of(s);
         store.commitWithoutWaitingForDisk();
-        insert(store, signIn);
+        insert(s, store, signIn);
     }
 
-    private static void insert(SessionStore store, SignIn signIn) {
+    private static void insert(KeycloakSession s, SessionStore store, SignIn signIn) {
         SessionRecord record = SessionRecord.newActive(signIn.realmId(), signIn.userId(), signIn.keycloakSessionId(),
                 signIn.at());
         record.setUserAgent(signIn.userAgent());
@@ -53,7 +55,24 @@ final class SessionRecorder {
         record.setRememberMe(signIn.rememberMe());
         record.setExpiresAt(signIn.expiresAt());
         record.addClientIds(Collections.singletonList(signIn.clientId()));
+        RealmModel realm = s.getContext().getRealm();
+        record.setNewDevice(fromNewDevice(s, store, realm, signIn));
         store.insert(record);
+        if (record.isNewDevice()) {
+            NewDeviceAlert.afterCommit(s, realm, record, signIn.clientId(), signIn.serverUri());
+        }
+    }
+
+    /**
+     * Whether no other session of the user, active or ended within retention, came from the same
+     * browser and operating system. A user's very first sign-in is from no new device: there is
+     * nothing to tell it from.
+     */
+    private static boolean fromNewDevice(KeycloakSession s, SessionStore store, RealmModel realm, SignIn signIn) {
+        long endedSince = signIn.at() - s.getProvider(SessionManagerConfig.class).policy(realm).historyRetention().toMillis();
+        return !store.hasSessionFromDevice(signIn.realmId(), signIn.userId(), signIn.keycloakSessionId(),
+                signIn.device(), endedSince)
+                && store.hasOtherRecord(signIn.realmId(), signIn.userId(), signIn.keycloakSessionId());
     }
 
     /** Moves last-active forward at most once per interval; a session never seen gets its record here. */

@@ -2,7 +2,12 @@ package io.sessionmanager.keycloak.events;
 
 import io.sessionmanager.keycloak.device.DeviceInfo;
 
-/** What a sign-in tells about its device, captured on the request thread before it commits. */
+import java.net.URI;
+
+/**
+ * What a sign-in tells about its device, captured on the request thread before it commits, with the
+ * server's address as the user reached it (for the links of a new-device email).
+ */
 record SignIn(String realmId, String userId, String keycloakSessionId, String clientId, String ipAddress,
-              String userAgent, DeviceInfo device, boolean rememberMe, long at, Long expiresAt) {
+              String userAgent, DeviceInfo device, boolean rememberMe, long at, Long expiresAt, URI serverUri) {
 }

@@ -6,6 +6,8 @@ public enum EndReason {
     LOGOUT_EVERYWHERE(SessionStatus.REVOKED),
     PASSWORD_CHANGE(SessionStatus.REVOKED),
     ADMIN_REVOKED(SessionStatus.REVOKED),
+    /** The user said, from the new-device email, that the sign-in was not theirs. */
+    USER_REPORTED(SessionStatus.REVOKED),
     INACTIVITY(SessionStatus.EXPIRED),
     LOGGED_OUT(SessionStatus.LOGGED_OUT),
     EXPIRED(SessionStatus.EXPIRED);

@@ -98,6 +98,9 @@ public class SessionRecord {
     @Column(name = "END_REASON", length = 32)
     private EndReason endReason;
 
+    @Column(name = "NEW_DEVICE", nullable = false)
+    private boolean newDevice;
+
     /** A new active record with an unguessable public id (a random UUID). */
     public static SessionRecord newActive(String realmId, String userId, String keycloakSessionId, long createdAt) {
         SessionRecord record = new SessionRecord();
@@ -284,5 +287,14 @@ public class SessionRecord {
 
     public EndReason getEndReason() {
         return endReason;
+    }
+
+    /** Whether the sign-in came from a device the user had not used within retention. */
+    public boolean isNewDevice() {
+        return newDevice;
+    }
+
+    public void setNewDevice(boolean newDevice) {
+        this.newDevice = newDevice;
     }
 }

@@ -2,6 +2,8 @@ package io.sessionmanager.keycloak.model;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.TypedQuery;
+import io.sessionmanager.keycloak.device.DeviceInfo;
 import org.hibernate.dialect.PostgreSQLDialect;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.jboss.logging.Logger;
@@ -175,6 +177,43 @@ public final class SessionStore {
 
     private Optional<SessionRecord> findById(String id) {
         return Optional.ofNullable(em.find(SessionRecord.class, id));
+    }
+
+    /** Whether the user has a record besides this session's: none means this is their first sign-in. */
+    public boolean hasOtherRecord(String realmId, String userId, String keycloakSessionId) {
+        return !em.createQuery("select r.id from SessionRecord r where r.realmId = :realmId and r.userId = :userId"
+                        + " and r.keycloakSessionId <> :kcId", String.class)
+                .setParameter("realmId", realmId)
+                .setParameter("userId", userId)
+                .setParameter("kcId", keycloakSessionId)
+                .setMaxResults(1)
+                .getResultList().isEmpty();
+    }
+
+    /**
+     * Whether another of the user's sessions, active or ended at or after {@code endedSince}, came
+     * from the same browser family on the same operating system as {@code device}.
+     */
+    public boolean hasSessionFromDevice(String realmId, String userId, String keycloakSessionId, DeviceInfo device,
+                                        long endedSince) {
+        String family = device.browserFamily();
+        String query = "select r.id from SessionRecord r where r.realmId = :realmId and r.userId = :userId"
+                + " and r.keycloakSessionId <> :kcId and (r.status = :active or r.endedAt >= :endedSince)"
+                + (family == null ? " and r.browser is null" : " and (r.browser = :family or r.browser like :versioned escape '!')")
+                + (device.os() == null ? " and r.os is null" : " and r.os = :os");
+        TypedQuery<String> select = em.createQuery(query, String.class)
+                .setParameter("realmId", realmId)
+                .setParameter("userId", userId)
+                .setParameter("kcId", keycloakSessionId)
+                .setParameter("active", SessionStatus.ACTIVE)
+                .setParameter("endedSince", endedSince);
+        if (family != null) {
+            select.setParameter("family", family).setParameter("versioned", family.replaceAll("[!%_]", "!$0") + "/%");
+        }
+        if (device.os() != null) {
+            select.setParameter("os", device.os());
+        }
+        return !select.setMaxResults(1).getResultList().isEmpty();
     }
 
     public List<SessionRecord> findActive(String realmId, String userId) {

@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.rest;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.sessionmanager.keycloak.alert.NewDeviceAlert;
 import io.sessionmanager.keycloak.cleanup.CleanupResult;
 import io.sessionmanager.keycloak.cleanup.SessionCleanup;
 import io.sessionmanager.keycloak.events.PolicyFailures;
@@ -190,15 +191,17 @@ public final class AdminResource {
     }
 
     /**
-     * How the policy is holding in this realm: {@code {"failedPolicyRevocations": n}}, the
-     * revocations the policy demanded that failed even when retried, on this node since it started.
+     * How the policy is holding in this realm, on this node since it started:
+     * {@code failedPolicyRevocations}, the revocations the policy demanded that failed even when
+     * retried, and {@code failedNewDeviceMails}, new-device emails the mail server did not take.
      */
     @GET
     @Path("status")
     public Response status() {
         return respond(() -> {
             auth.realm().requireViewRealm();
-            return Response.ok(Map.of("failedPolicyRevocations", PolicyFailures.of(realm.getId()))).build();
+            return Response.ok(Map.of("failedPolicyRevocations", PolicyFailures.of(realm.getId()),
+                    "failedNewDeviceMails", NewDeviceAlert.failures(realm.getId()))).build();
         });
     }
 

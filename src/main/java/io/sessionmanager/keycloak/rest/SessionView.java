@@ -22,7 +22,8 @@ public record SessionView(
         String idleExpiresAt,
         String expiresAt,
         String endedAt,
-        String endReason) {
+        String endReason,
+        boolean newDevice) {
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record DeviceView(String browser, String os, String osVersion, String device, boolean mobile) {

@@ -70,7 +70,8 @@ final class SessionViews {
                 time(idleExpiresAt),
                 time(expiresAt),
                 time(record.getEndedAt()),
-                record.getEndReason() == null ? null : record.getEndReason().name());
+                record.getEndReason() == null ? null : record.getEndReason().name(),
+                record.isNewDevice());
     }
 
     private boolean isCurrent(SessionRecord record) {

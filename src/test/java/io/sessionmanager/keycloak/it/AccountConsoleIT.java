@@ -2,7 +2,9 @@ package io.sessionmanager.keycloak.it;
 
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
+import io.sessionmanager.keycloak.it.support.Mailbox;
 import io.sessionmanager.keycloak.it.support.TestRealm;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,6 +28,13 @@ class AccountConsoleIT {
     private static final Path THEME = Path.of("themes/session-manager");
     private static final Path CHROMIUM = Path.of(System.getProperty("chromium", "/usr/bin/chromium"));
 
+    private final Mailbox mailbox = Mailbox.start();
+
+    @AfterEach
+    void closeMailbox() {
+        mailbox.close();
+    }
+
     @Test
     void theSessionsPageWorksInARealBrowser(KeycloakServer server) throws IOException, InterruptedException {
         assertThat(CHROMIUM).as("Chromium for the browser tests: apt-get install -y chromium").isExecutable();
@@ -33,7 +42,9 @@ class AccountConsoleIT {
                 "accountTheme", "session-manager",
                 "internationalizationEnabled", true,
                 "supportedLocales", List.of("en", "de"),
-                "defaultLocale", "en"));
+                "defaultLocale", "en",
+                "smtpServer", mailbox.smtpServer(),
+                "attributes", Map.of("sessionManager.notifyNewDevice", "true")));
         realm.createUser("alice");
         realm.createUser("hans", Map.of("locale", List.of("de")));
         realm.createUser("bruno");
@@ -54,6 +65,7 @@ class AccountConsoleIT {
                 "OTHER_USERNAME", "bruno",
                 "PASSWORD", TestRealm.PASSWORD,
                 "SCREENSHOT", screenshot.toString(),
+                "MAIL_URL", mailbox.httpUrl(),
                 "CHROMIUM", CHROMIUM.toString()));
         Process process = node.start();
         boolean finished = process.waitFor(5, TimeUnit.MINUTES);
@@ -65,7 +77,9 @@ class AccountConsoleIT {
 
         assertThat(finished).as("browser tests finished in time:\n" + report).isTrue();
         assertThat(process.exitValue()).as("browser tests:\n" + report).isZero();
-        assertThat(report).contains("pass 7").contains("fail 0");
+        assertThat(report).contains("pass 9").contains("fail 0");
         assertThat(screenshot).isNotEmptyFile();
+        assertThat(screenshot.resolveSibling("account-sessions-phone.png")).isNotEmptyFile();
+        assertThat(screenshot.resolveSibling("new-device-mail.png")).isNotEmptyFile();
     }
 }

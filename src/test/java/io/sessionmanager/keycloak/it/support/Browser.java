@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  */
 public final class Browser {
 
+    private static final Pattern PROCEED_LINK = Pattern.compile("href=\"([^\"]*login-actions/action-token[^\"]*)\"");
     private static final Pattern FORGOT_PASSWORD_LINK = Pattern.compile("href=\"([^\"]*login-actions/reset-credentials[^\"]*)\"");
 
     private final TestRealm realm;
@@ -84,6 +85,26 @@ public final class Browser {
         Http.Reply page = get(emailedLink);
         return finish(post(formAction(page, "kc-passwd-update-form"),
                 Map.of("password-new", newPassword, "password-confirm", newPassword)));
+    }
+
+    /** Opens a link, as from an email, following Keycloak's redirects between its pages. */
+    public Http.Reply open(String url) {
+        return get(url);
+    }
+
+    /** Follows the "proceed" link of one of Keycloak's info pages. */
+    public Http.Reply proceed(Http.Reply infoPage) {
+        Matcher link = PROCEED_LINK.matcher(infoPage.body());
+        if (!link.find()) {
+            throw new AssertionError("No link to proceed on the page: " + infoPage.status() + " " + infoPage.body());
+        }
+        return get(absolute(unescape(link.group(1))));
+    }
+
+    /** Fills in Keycloak's update-password page. */
+    public Http.Reply updatePassword(Http.Reply page, String newPassword) {
+        return post(formAction(page, "kc-passwd-update-form"),
+                Map.of("password-new", newPassword, "password-confirm", newPassword));
     }
 
     private String authorizationUrl(String extra) {

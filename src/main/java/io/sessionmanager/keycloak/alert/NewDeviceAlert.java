@@ -1,0 +1,162 @@
+package io.sessionmanager.keycloak.alert;
+
+import io.sessionmanager.keycloak.config.SessionManagerConfig;
+import io.sessionmanager.keycloak.model.SessionRecord;
+import org.jboss.logging.Logger;
+import org.keycloak.email.EmailException;
+import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.executors.ExecutorsProvider;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.services.Urls;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Emails a user about a sign-in from a new device, with a link to their sessions and a "This
+ * wasn't me" link ({@link NotMeToken}). Sent from a worker thread once the sign-in's record has
+ * committed, so that a slow or absent mail server never delays or fails a sign-in.
+ */
+public final class NewDeviceAlert {
+
+    static final String TEMPLATE = "session-manager-new-device.ftl";
+    static final String SUBJECT = "sessionManagerNewDeviceSubject";
+    private static final String EXECUTOR = "session-manager-mail";
+    /** At most one mail per user and device in this many seconds, however often they sign in. */
+    private static final int MAIL_INTERVAL_SECONDS = 3600;
+    private static final String ACCOUNT_SESSIONS_PATH = "account-security/sessions";
+    private static final Logger LOG = Logger.getLogger(NewDeviceAlert.class);
+    private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
+
+    /** What the mail says, copied out of the sign-in's transaction. */
+    private record NewSignIn(String realmId, String userId, String sessionId, String deviceKey, String device,
+                             String ipAddress, String clientId, long at, URI serverUri) {
+    }
+
+    private NewDeviceAlert() {
+    }
+
+    /**
+     * Sends the mail after {@code s}'s transaction, which records a sign-in from a new device,
+     * commits; nothing when the realm does not want it or has no mail server.
+     */
+    public static void afterCommit(KeycloakSession s, RealmModel realm, SessionRecord record, String clientId,
+                                   URI serverUri) {
+        if (serverUri == null || !hasMailServer(realm)
+                || !s.getProvider(SessionManagerConfig.class).policy(realm).notifyNewDevice()) {
+            return;
+        }
+        NewSignIn signIn = new NewSignIn(realm.getId(), record.getUserId(), record.getId(),
+                record.getDeviceInfo().browserFamily() + "|" + record.getDeviceInfo().os(),
+                record.getDeviceInfo().summary(), record.getIpAddress(), clientId, record.getCreatedAt(), serverUri);
+        Duration linkLifespan = s.getProvider(SessionManagerConfig.class).settings().notMeLinkLifespan();
+        KeycloakSessionFactory factory = s.getKeycloakSessionFactory();
+        s.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                s.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR)
+                        .execute(() -> send(factory, signIn, linkLifespan));
+            }
+
+            @Override
+            protected void rollbackImpl() {
+            }
+        });
+    }
+
+    /** New-device mails of the realm that could not be sent, on this node since it started. */
+    public static long failures(String realmId) {
+        AtomicLong failed = FAILED.get(realmId);
+        return failed == null ? 0 : failed.get();
+    }
+
+    private static boolean hasMailServer(RealmModel realm) {
+        String host = realm.getSmtpConfig() == null ? null : realm.getSmtpConfig().get("host");
+        return host != null && !host.isBlank();
+    }
+
+    private static void send(KeycloakSessionFactory factory, NewSignIn signIn, Duration linkLifespan) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, s -> send(s, signIn, linkLifespan));
+        } catch (RuntimeException e) {
+            failed(signIn, e);
+        }
+    }
+
+    private static void send(KeycloakSession s, NewSignIn signIn, Duration linkLifespan) {
+        RealmModel realm = s.realms().getRealm(signIn.realmId());
+        if (realm == null) {
+            return;
+        }
+        s.getContext().setRealm(realm);
+        UserModel user = s.users().getUserById(realm, signIn.userId());
+        if (user == null || user.getEmail() == null || !user.isEmailVerified()) {
+            return;
+        }
+        String onePerInterval = "session-manager-new-device:" + realm.getId() + ":" + user.getId() + ":"
+                + signIn.deviceKey();
+        if (!s.singleUseObjects().putIfAbsent(onePerInterval, MAIL_INTERVAL_SECONDS)) {
+            return;
+        }
+        try {
+            s.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
+                    .send(SUBJECT, List.of(signIn.device()), TEMPLATE, attributes(s, realm, user, signIn, linkLifespan));
+        } catch (EmailException e) {
+            failed(signIn, e);
+        }
+    }
+
+    private static Map<String, Object> attributes(KeycloakSession s, RealmModel realm, UserModel user,
+                                                  NewSignIn signIn, Duration linkLifespan) {
+        Locale locale = s.getContext().resolveLocale(user);
+        int expiresAt = (int) (Instant.now().plus(linkLifespan).getEpochSecond());
+        NotMeToken token = new NotMeToken(user.getId(), signIn.sessionId(), expiresAt);
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put("device", signIn.device());
+        attributes.put("ipAddress", signIn.ipAddress() == null ? "-" : signIn.ipAddress());
+        attributes.put("signedInAt", DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale)
+                .withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(signIn.at())) + " UTC");
+        attributes.put("application", application(realm, signIn.clientId()));
+        attributes.put("sessionsLink", Urls.accountBase(signIn.serverUri()).path(ACCOUNT_SESSIONS_PATH)
+                .build(realm.getName()).toString());
+        attributes.put("notMeLink", token.link(s, realm, signIn.serverUri()).toString());
+        attributes.put("linkExpirationHours", Math.max(1, linkLifespan.toHours()));
+        return attributes;
+    }
+
+    /** The client's display name where it has a plain one, else its client id. */
+    private static String application(RealmModel realm, String clientId) {
+        ClientModel client = clientId == null ? null : realm.getClientByClientId(clientId);
+        if (client == null) {
+            return clientId == null ? "-" : clientId;
+        }
+        String name = client.getName();
+        return name == null || name.isBlank() || name.startsWith("${") ? clientId : name;
+    }
+
+    /** Logged by kind, never with the address, which the mail server's messages may contain. */
+    private static void failed(NewSignIn signIn, Exception e) {
+        FAILED.computeIfAbsent(signIn.realmId(), id -> new AtomicLong()).incrementAndGet();
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        LOG.warnf("New-device email not sent (realm %s): %s", signIn.realmId(), cause.getClass().getName());
+    }
+}

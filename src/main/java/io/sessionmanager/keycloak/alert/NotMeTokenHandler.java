@@ -1,0 +1,117 @@
+package io.sessionmanager.keycloak.alert;
+
+import io.sessionmanager.keycloak.compat.OnSupportedKeycloak;
+import io.sessionmanager.keycloak.model.EndReason;
+import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.authentication.AuthenticationProcessor;
+import org.keycloak.authentication.actiontoken.AbstractActionTokenHandler;
+import org.keycloak.authentication.actiontoken.ActionTokenContext;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventType;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.Constants;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.ErrorPage;
+import org.keycloak.services.Urls;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.messages.Messages;
+import org.keycloak.sessions.AuthenticationSessionCompoundId;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import java.util.Optional;
+
+/**
+ * Follows a "This wasn't me" link: shows what it will end and asks to confirm; confirmed, it ends
+ * that one session through {@link SessionRevoker} ({@code USER_REPORTED}) and takes the user to
+ * Keycloak's update-password page. A link works once; Keycloak refuses expired or forged ones.
+ */
+public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeToken> implements OnSupportedKeycloak {
+
+    static final String REPORTED_SESSION_DETAIL = "session_manager_reported_session";
+
+    public NotMeTokenHandler() {
+        super(NotMeToken.TOKEN_TYPE, NotMeToken.class, Messages.INVALID_CODE, EventType.EXECUTE_ACTION_TOKEN,
+                Errors.INVALID_TOKEN);
+    }
+
+    @Override
+    public Response handleToken(NotMeToken token, ActionTokenContext<NotMeToken> context) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        UserModel user = authSession.getAuthenticatedUser();
+        UserModel signedIn = signedInUser(session, realm);
+        if (signedIn != null && !signedIn.getId().equals(user.getId())) {
+            return ErrorPage.error(session, authSession, Response.Status.BAD_REQUEST,
+                    Messages.DIFFERENT_USER_AUTHENTICATED, signedIn.getUsername());
+        }
+        Optional<SessionRecord> record = SessionStore.of(session).findForUser(realm.getId(), user.getId(),
+                token.getSessionId());
+        if (record.isEmpty() || wasUsed(session, token)) {
+            return ErrorPage.error(session, authSession, Response.Status.BAD_REQUEST, Messages.EXPIRED_ACTION);
+        }
+        if (context.isAuthenticationSessionFresh()) {
+            return confirmation(token, context, record.get());
+        }
+        if (!session.singleUseObjects().putIfAbsent(usedKey(token), secondsLeft(token))) {
+            return ErrorPage.error(session, authSession, Response.Status.BAD_REQUEST, Messages.EXPIRED_ACTION);
+        }
+        SessionRevoker.of(session, realm).revoke(record.get(), EndReason.USER_REPORTED);
+        context.getEvent().clone().event(EventType.EXECUTE_ACTION_TOKEN).user(user)
+                .detail(Details.ACTION, NotMeToken.TOKEN_TYPE)
+                .detail(REPORTED_SESSION_DETAIL, record.get().getId())
+                .detail("reported_ip_address", record.get().getIpAddress())
+                .detail("reported_device", record.get().getDeviceInfo().summary())
+                .success();
+        authSession.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+        String next = AuthenticationManager.nextRequiredAction(session, authSession, context.getRequest(),
+                context.getEvent());
+        return AuthenticationManager.redirectToRequiredActions(session, realm, authSession, context.getUriInfo(), next);
+    }
+
+    /** The link opened in a fresh browser: the confirming link carries this browser's authentication session. */
+    private static Response confirmation(NotMeToken token, ActionTokenContext<NotMeToken> context, SessionRecord record) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        token.setCompoundAuthenticationSessionId(AuthenticationSessionCompoundId.fromAuthSession(authSession).getEncodedId());
+        String confirmUri = Urls.actionTokenBuilder(context.getUriInfo().getBaseUri(),
+                        token.serialize(session, realm, context.getUriInfo()), authSession.getClient().getClientId(),
+                        authSession.getTabId(), AuthenticationProcessor.getClientData(session, authSession))
+                .build(realm.getName()).toString();
+        LoginFormsProvider forms = session.getProvider(LoginFormsProvider.class);
+        return forms.setAuthenticationSession(authSession)
+                .setUser(authSession.getAuthenticatedUser())
+                .setAttribute("messageHeader", forms.getMessage("sessionManagerNotMeTitle"))
+                .setSuccess("sessionManagerNotMeConfirm", record.getDeviceInfo().summary(),
+                        record.getIpAddress() == null ? "-" : record.getIpAddress())
+                .setAttribute(Constants.TEMPLATE_ATTR_ACTION_URI, confirmUri)
+                .createInfoPage();
+    }
+
+    /** Who this browser is signed in as, if anyone. */
+    private static UserModel signedInUser(KeycloakSession session, RealmModel realm) {
+        AuthenticationManager.AuthResult signedIn = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+        return signedIn == null ? null : signedIn.getUser();
+    }
+
+    private static boolean wasUsed(KeycloakSession session, NotMeToken token) {
+        return session.singleUseObjects().contains(usedKey(token));
+    }
+
+    /** Per link: the confirming link is the same token re-signed, keeping the user, the session and the nonce. */
+    private static String usedKey(NotMeToken token) {
+        return NotMeToken.TOKEN_TYPE + ":" + token.getUserId() + ":" + token.getSessionId() + ":" + token.getActionVerificationNonce();
+    }
+
+    private static long secondsLeft(NotMeToken token) {
+        return Math.max(1, token.getExp() - Time.currentTime() + 60);
+    }
+}

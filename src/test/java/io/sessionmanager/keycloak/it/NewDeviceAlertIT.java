@@ -1,0 +1,268 @@
+package io.sessionmanager.keycloak.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionmanager.keycloak.it.support.Browser;
+import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.KeycloakExtension;
+import io.sessionmanager.keycloak.it.support.KeycloakServer;
+import io.sessionmanager.keycloak.it.support.Mailbox;
+import io.sessionmanager.keycloak.it.support.TestRealm;
+import io.sessionmanager.keycloak.it.support.Tokens;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.sessionmanager.keycloak.it.support.Sessions.assertRefreshRefused;
+import static io.sessionmanager.keycloak.it.support.Sessions.history;
+import static io.sessionmanager.keycloak.it.support.Sessions.list;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** SPEC "New-device notification": who gets the email, what it says, and what its "This wasn't me" link does. */
+@ExtendWith(KeycloakExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NewDeviceAlertIT {
+
+    static final String CHROME_ON_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+            + "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    static final String FIREFOX_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+    private static final Pattern NOT_ME_LINK = Pattern.compile("(http[^\\s\"<>]*login-actions/action-token\\?[^\\s\"<>]*)");
+    /** Mail is sent after the sign-in; this long is ample for it to arrive, and for none to. */
+    private static final long MAIL_WAIT_MILLIS = 3000;
+
+    private final Mailbox mailbox = Mailbox.start();
+    private KeycloakServer server;
+    private TestRealm realm;
+
+    @BeforeAll
+    void start(KeycloakServer server) {
+        this.server = server;
+        realm = realm("new-device", smtpPort(), true);
+    }
+
+    @AfterAll
+    void stop() {
+        mailbox.close();
+    }
+
+    @Test
+    void aSecondDeviceGetsOneMailWithDeviceIpAndBothLinks() throws Exception {
+        realm.createUser("nina");
+        Tokens laptop = signIn("nina", CHROME_ON_WINDOWS);
+        Tokens phone = signIn("nina", FIREFOX_ON_LINUX);
+
+        MimeMessage mail = onlyMailTo("nina");
+        String text = part(mail, "text/plain");
+        String html = part(mail, "text/html");
+        assertThat(mail.getSubject()).isEqualTo("New sign-in from Firefox 121 on Linux");
+        assertThat(text).contains("Device: Firefox 121 on Linux", "IP address: 127.0.0.1", "Application: " + TestRealm.APP,
+                realm.url() + "/account/account-security/sessions", "This wasn't me: ");
+        assertThat(notMeLink(text)).isEqualTo(notMeLink(html));
+        assertThat(html).contains("Firefox 121 on Linux", "127.0.0.1", "This wasn&#39;t me");
+        assertThat(list(realm, phone)).extracting(s -> s.path("current").asBoolean() + " " + s.path("newDevice").asBoolean())
+                .containsExactlyInAnyOrder("true true", "false false");
+        assertThat(realm.refresh(laptop.refreshToken()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aKnownDeviceAndTheFirstSignInGetNone() throws Exception {
+        realm.createUser("kai");
+        Tokens first = signIn("kai", CHROME_ON_WINDOWS);
+        Tokens again = signIn("kai", CHROME_ON_WINDOWS.replace("Chrome/131", "Chrome/132"));
+
+        assertThat(mailsTo("kai", MAIL_WAIT_MILLIS)).isEmpty();
+        assertThat(list(realm, again)).extracting(s -> s.path("newDevice").asBoolean()).containsExactly(false, false);
+        assertThat(realm.refresh(first.refreshToken()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void tenSignInsFromTheNewDeviceInAMinuteGetOneMail() throws Exception {
+        realm.createUser("tom");
+        signIn("tom", CHROME_ON_WINDOWS);
+        for (int i = 0; i < 10; i++) {
+            signIn("tom", FIREFOX_ON_LINUX);
+        }
+
+        assertThat(mailsTo("tom", MAIL_WAIT_MILLIS)).hasSize(1);
+    }
+
+    @Test
+    void aGermanUserGetsTheGermanMail() throws Exception {
+        realm.createUser("hanna", Map.of("locale", List.of("de")));
+        signIn("hanna", CHROME_ON_WINDOWS);
+        signIn("hanna", FIREFOX_ON_LINUX);
+
+        MimeMessage mail = onlyMailTo("hanna");
+        assertThat(mail.getSubject()).isEqualTo("Neue Anmeldung von Firefox 121 on Linux");
+        assertThat(part(mail, "text/plain")).contains("Gerät: Firefox 121 on Linux", "IP-Adresse: 127.0.0.1",
+                "Das war ich nicht: ");
+    }
+
+    @Test
+    void recordedValuesWithMarkupAreEscapedInTheHtmlPart() throws Exception {
+        TestRealm markup = realm("new-device-markup", smtpPort(), true);
+        String appId = markup.admin().mustGet("/" + markup.name() + "/clients?clientId=" + TestRealm.APP).json()
+                .get(0).path("id").asText();
+        markup.admin().mustPut("/" + markup.name() + "/clients/" + appId,
+                Map.of("clientId", TestRealm.APP, "name", "<b>Shop</b>"));
+        markup.createUser("mark");
+        markup.login("mark", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
+        markup.login("mark", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
+
+        String html = part(onlyMailTo("mark"), "text/html");
+        assertThat(html).contains("&lt;b&gt;Shop&lt;/b&gt;").doesNotContain("<b>Shop");
+    }
+
+    @Test
+    void noMailWithoutAVerifiedEmailOrWithNotificationsOff() throws Exception {
+        realm.createUser("una");
+        unverifyEmail(realm, "una");
+        signIn("una", CHROME_ON_WINDOWS);
+        signIn("una", FIREFOX_ON_LINUX);
+        TestRealm quiet = realm("new-device-off", smtpPort(), false);
+        quiet.createUser("otto");
+        quiet.login("otto", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
+        Tokens second = quiet.login("otto", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
+
+        assertThat(mailsTo("una", MAIL_WAIT_MILLIS)).isEmpty();
+        assertThat(mailsTo("otto", 0)).isEmpty();
+        assertThat(list(quiet, second)).extracting(s -> s.path("newDevice").asBoolean()).contains(true);
+    }
+
+    @Test
+    void aMailServerThatIsDownNeitherFailsNorDelaysASignInAndIsCounted() throws Exception {
+        TestRealm down = realm("new-device-smtp-down", unusedPort(), true);
+        down.createUser("dora");
+        down.login("dora", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
+        for (int i = 0; i < 3; i++) {
+            assertThat(down.passwordGrant("dora", TestRealm.PASSWORD, "openid", Map.of("User-Agent", FIREFOX_ON_LINUX
+                    .replace("121", String.valueOf(121 + i)))).status()).isEqualTo(200);
+        }
+
+        long failed = 0;
+        for (int attempt = 0; attempt < 50 && failed == 0; attempt++) {
+            Thread.sleep(100);
+            failed = down.admin().mustGet(down.adminApi() + "/status").json().path("failedNewDeviceMails").asLong();
+        }
+        assertThat(failed).isEqualTo(1);
+    }
+
+    @Test
+    void thisWasntMeEndsThatSessionThenAsksForANewPassword() throws Exception {
+        realm.createUser("rita");
+        Tokens own = signIn("rita", CHROME_ON_WINDOWS);
+        Tokens intruder = signIn("rita", FIREFOX_ON_LINUX);
+        String link = notMeLink(part(onlyMailTo("rita"), "text/plain"));
+        Browser phone = realm.browser(FIREFOX_ON_LINUX);
+
+        Http.Reply confirmation = phone.open(link);
+        assertThat(confirmation.status()).isEqualTo(200);
+        assertThat(confirmation.body()).contains("This ends the session signed in from Firefox 121 on Linux");
+        assertThat(realm.refresh(intruder.refreshToken()).status()).as("not ended before confirming").isEqualTo(200);
+
+        Http.Reply passwordPage = phone.proceed(confirmation);
+        assertThat(passwordPage.body()).contains("kc-passwd-update-form");
+        assertRefreshRefused(realm.refresh(intruder.refreshToken()));
+        assertThat(realm.introspect(intruder.accessToken()).path("active").asBoolean()).isFalse();
+        assertThat(realm.userinfo(intruder.accessToken()).status()).isEqualTo(401);
+        assertThat(history(realm, own)).singleElement().satisfies(s -> {
+            assertThat(s.path("status").asText()).isEqualTo("REVOKED");
+            assertThat(s.path("endReason").asText()).isEqualTo("USER_REPORTED");
+        });
+
+        Http.Reply updated = phone.updatePassword(passwordPage, "after-an-intruder");
+        assertThat(updated.status()).isEqualTo(200);
+        assertRefreshRefused(realm.refresh(own.refreshToken()));
+        assertThat(realm.passwordGrant("rita", "after-an-intruder", "openid", Map.of()).status()).isEqualTo(200);
+
+        Http.Reply reused = realm.browser(FIREFOX_ON_LINUX).open(link);
+        assertThat(reused.status()).isEqualTo(400);
+        assertThat(reused.body()).contains("kc-error-message");
+    }
+
+    @Test
+    void aTamperedLinkOrOneOpenedWhereSomeoneElseIsSignedInIsRefused() throws Exception {
+        realm.createUser("tara");
+        realm.createUser("bert");
+        signIn("tara", CHROME_ON_WINDOWS);
+        Tokens intruder = signIn("tara", FIREFOX_ON_LINUX);
+        String link = notMeLink(part(onlyMailTo("tara"), "text/plain"));
+        String tampered = link.substring(0, link.length() - 3) + (link.endsWith("AAA") ? "BBB" : "AAA");
+        Browser bertsBrowser = realm.browser(CHROME_ON_WINDOWS);
+        bertsBrowser.login("bert", TestRealm.PASSWORD);
+
+        Http.Reply forged = realm.browser(FIREFOX_ON_LINUX).open(tampered);
+        Http.Reply otherUser = bertsBrowser.open(link);
+
+        assertThat(forged.status()).isEqualTo(400);
+        assertThat(forged.body()).contains("kc-error-message");
+        assertThat(otherUser.status()).isEqualTo(400);
+        assertThat(otherUser.body()).contains("kc-error-message", "bert");
+        assertThat(realm.refresh(intruder.refreshToken()).status()).isEqualTo(200);
+    }
+
+    private Tokens signIn(String username, String userAgent) {
+        return realm.login(username, "openid", Map.of("User-Agent", userAgent));
+    }
+
+    private TestRealm realm(String name, int smtpPort, boolean notifyNewDevice) {
+        return TestRealm.create(server, name, Map.of(
+                "internationalizationEnabled", true,
+                "supportedLocales", List.of("en", "de"),
+                "defaultLocale", "en",
+                "attributes", Map.of("sessionManager.notifyNewDevice", String.valueOf(notifyNewDevice)),
+                "smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(smtpPort),
+                        "from", "keycloak@example.org")));
+    }
+
+    private static void unverifyEmail(TestRealm realm, String username) {
+        JsonNode user = realm.admin().mustGet("/" + realm.name() + "/users?exact=true&username=" + username).json().get(0);
+        realm.admin().mustPut("/" + realm.name() + "/users/" + user.path("id").asText(), Map.of("emailVerified", false));
+    }
+
+    private MimeMessage onlyMailTo(String username) throws Exception {
+        List<MimeMessage> mails = mailsTo(username, MAIL_WAIT_MILLIS);
+        assertThat(mails).as("mails to " + username).hasSize(1);
+        return mails.get(0);
+    }
+
+    /** The mails {@code username} received, waiting until one arrives or {@code millis} passed, then as long again. */
+    private List<MimeMessage> mailsTo(String username, long millis) throws InterruptedException {
+        String address = username + "@example.org";
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline && mailbox.to(address).isEmpty()) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(Math.min(millis, 500));
+        return mailbox.to(address);
+    }
+
+    private static String part(MimeMessage mail, String type) {
+        return Mailbox.part(mail, type);
+    }
+
+    static String notMeLink(String body) {
+        Matcher link = NOT_ME_LINK.matcher(body);
+        assertThat(link.find()).as("a This wasn't me link in " + body).isTrue();
+        return link.group(1).replace("&amp;", "&");
+    }
+
+    private int smtpPort() {
+        return Integer.parseInt(mailbox.smtpServer().get("port"));
+    }
+
+    private static int unusedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
