@@ -52,7 +52,7 @@ public record DeviceInfo(String browser, String os, String osVersion, String dev
             return null;
         }
         int slash = browser.indexOf('/');
-        String family = known(slash < 0 ? browser : browser.substring(0, slash));
+        String family = known(browserFamily());
         if (family == null || slash < 0) {
             return family;
         }

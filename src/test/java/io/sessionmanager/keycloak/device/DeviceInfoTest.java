@@ -24,6 +24,15 @@ class DeviceInfoTest {
     }
 
     @Test
+    void browserFamilyLeavesTheVersionOut() {
+        assertThat(new DeviceInfo("Chrome/120.0.6099", "Windows", "10", "Other", false).browserFamily()).isEqualTo("Chrome");
+        assertThat(new DeviceInfo("Mobile Safari/17.2", "iOS", "17.2", "iPhone", true).browserFamily())
+                .isEqualTo("Mobile Safari");
+        assertThat(new DeviceInfo("Other", "Other", null, null, false).browserFamily()).isEqualTo("Other");
+        assertThat(DeviceInfo.UNKNOWN.browserFamily()).isNull();
+    }
+
+    @Test
     void summaryOfNothingKnownIsUnknownDevice() {
         assertThat(new DeviceInfo("Other/Unknown", "Other", "Unknown", "Other", false).summary())
                 .isEqualTo("Unknown device");
