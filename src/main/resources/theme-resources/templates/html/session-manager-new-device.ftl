@@ -10,5 +10,5 @@
 <p>${msg("sessionManagerIfYou")} <a href="${sessionsLink}">${msg("sessionManagerSeeSessions")}</a></p>
 <p>${msg("sessionManagerIfNotYou")}</p>
 <p><a href="${notMeLink}" style="display: inline-block; padding: 8px 16px; background: #c9190b; color: #ffffff; text-decoration: none; border-radius: 3px;">${msg("sessionManagerNotMe")}</a></p>
-<p style="color: #6a6e73;">${msg("sessionManagerNotMeExpiry", linkExpirationHours)}</p>
+<p style="color: #6a6e73;">${msg("sessionManagerNotMeExpiry" + linkExpirationUnit, linkExpiration)}</p>
 </@layout.emailLayout>

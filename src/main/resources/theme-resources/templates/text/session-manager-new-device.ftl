@@ -11,4 +11,4 @@ ${sessionsLink}
 
 ${msg("sessionManagerIfNotYou")}
 ${msg("sessionManagerNotMe")}: ${notMeLink}
-${msg("sessionManagerNotMeExpiry", linkExpirationHours)}
+${msg("sessionManagerNotMeExpiry" + linkExpirationUnit, linkExpiration)}

@@ -136,7 +136,9 @@ public final class NewDeviceAlert {
         attributes.put("sessionsLink", Urls.accountBase(signIn.serverUri()).path(ACCOUNT_SESSIONS_PATH)
                 .build(realm.getName()).toString());
         attributes.put("notMeLink", token.link(s, realm, signIn.serverUri()).toString());
-        attributes.put("linkExpirationHours", Math.max(1, linkLifespan.toHours()));
+        boolean hours = linkLifespan.toHours() >= 2;
+        attributes.put("linkExpiration", hours ? linkLifespan.toHours() : Math.max(1, linkLifespan.toMinutes()));
+        attributes.put("linkExpirationUnit", hours ? "Hours" : "Minutes");
         return attributes;
     }
 

@@ -38,8 +38,8 @@ public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterv
         if (cleanupBatchSize < 1 || cleanupBatchSize > 100_000) {
             throw new IllegalArgumentException(CLEANUP_BATCH_SIZE + " must be between 1 and 100000");
         }
-        if (notMeLinkLifespan.compareTo(Duration.ofMinutes(1)) < 0 || notMeLinkLifespan.compareTo(Duration.ofDays(30)) > 0) {
-            throw new IllegalArgumentException(NOT_ME_LINK_LIFESPAN + " must be between PT1M and P30D");
+        if (notMeLinkLifespan.compareTo(Duration.ofSeconds(10)) < 0 || notMeLinkLifespan.compareTo(Duration.ofDays(30)) > 0) {
+            throw new IllegalArgumentException(NOT_ME_LINK_LIFESPAN + " must be between PT10S and P30D");
         }
     }
 
