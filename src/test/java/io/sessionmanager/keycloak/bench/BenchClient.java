@@ -30,6 +30,20 @@ final class BenchClient {
                 "password", password));
     }
 
+    /** A password grant from a browser with this user agent. */
+    JsonNode login(String realm, String username, String password, String userAgent)
+            throws IOException, InterruptedException {
+        return token(realm, Map.of("grant_type", "password", "client_id", APP, "username", username,
+                "password", password), userAgent);
+    }
+
+    /** Ends the session of a refresh token, as an application's sign-out does; true when it did. */
+    boolean logout(String realm, String refreshToken) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(Http.form(Map.of("client_id", APP, "refresh_token", refreshToken))).build()).statusCode() == 204;
+    }
+
     JsonNode refresh(String realm, String refreshToken) throws IOException, InterruptedException {
         return token(realm, Map.of("grant_type", "refresh_token", "client_id", APP, "refresh_token", refreshToken));
     }
@@ -45,9 +59,18 @@ final class BenchClient {
     }
 
     private JsonNode token(String realm, Map<String, String> form) throws IOException, InterruptedException {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(
+        return token(realm, form, null);
+    }
+
+    private JsonNode token(String realm, Map<String, String> form, String userAgent)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(Http.form(form)).build());
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        if (userAgent != null) {
+            request.header("User-Agent", userAgent);
+        }
+        HttpResponse<String> response = send(request.POST(Http.form(form)).build());
         return response.statusCode() == 200 ? Http.JSON.readTree(response.body()) : null;
     }
 

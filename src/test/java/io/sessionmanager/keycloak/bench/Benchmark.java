@@ -86,6 +86,11 @@ public final class Benchmark {
             String user = "user" + (worker % USERS);
             return realm -> () -> client.refresh(realm, tokens.computeIfAbsent(realm, r -> refreshToken(r, user))) != null;
         }));
+        for (Map.Entry<String, Object> figure : new NewDeviceSignIns(server, client, settings.round(), settings.rounds())
+                .measure().entrySet()) {
+            print(figure.getKey(), ((Number) figure.getValue()).doubleValue());
+            results.put(figure.getKey(), figure.getValue());
+        }
         seedOtherRows(settings.otherRows());
         listing();
         revokeAll();
