@@ -35,6 +35,8 @@ import java.util.Optional;
 public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeToken> implements OnSupportedKeycloak {
 
     static final String REPORTED_SESSION_DETAIL = "session_manager_reported_session";
+    static final String REPORTED_IP_DETAIL = "session_manager_reported_ip_address";
+    static final String REPORTED_DEVICE_DETAIL = "session_manager_reported_device";
 
     public NotMeTokenHandler() {
         super(NotMeToken.TOKEN_TYPE, NotMeToken.class, Messages.INVALID_CODE, EventType.EXECUTE_ACTION_TOKEN,
@@ -63,25 +65,39 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
         if (!session.singleUseObjects().putIfAbsent(usedKey(token), secondsLeft(token))) {
             return ErrorPage.error(session, authSession, Response.Status.BAD_REQUEST, Messages.EXPIRED_ACTION);
         }
-        SessionRevoker.of(session, realm).revoke(record.get(), EndReason.USER_REPORTED);
+        endReported(context, user, record.get());
+        return changePassword(context);
+    }
+
+    /** Ends the session through the one revocation path, and records who reported which session. */
+    private static void endReported(ActionTokenContext<NotMeToken> context, UserModel user, SessionRecord record) {
+        SessionRevoker.of(context.getSession(), context.getRealm()).revoke(record, EndReason.USER_REPORTED);
         context.getEvent().clone().event(EventType.EXECUTE_ACTION_TOKEN).user(user)
                 .detail(Details.ACTION, NotMeToken.TOKEN_TYPE)
-                .detail(REPORTED_SESSION_DETAIL, record.get().getId())
-                .detail("reported_ip_address", record.get().getIpAddress())
-                .detail("reported_device", record.get().getDeviceInfo().summary())
+                .detail(REPORTED_SESSION_DETAIL, record.getId())
+                .detail(REPORTED_IP_DETAIL, record.getIpAddress())
+                .detail(REPORTED_DEVICE_DETAIL, record.getDeviceInfo().summary())
                 .success();
+    }
+
+    /** Keycloak's own update-password page; the authentication session ends there rather than signing in. */
+    private static Response changePassword(ActionTokenContext<NotMeToken> context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
-        String next = AuthenticationManager.nextRequiredAction(session, authSession, context.getRequest(),
+        String next = AuthenticationManager.nextRequiredAction(context.getSession(), authSession, context.getRequest(),
                 context.getEvent());
-        return AuthenticationManager.redirectToRequiredActions(session, realm, authSession, context.getUriInfo(), next);
+        return AuthenticationManager.redirectToRequiredActions(context.getSession(), context.getRealm(), authSession,
+                context.getUriInfo(), next);
     }
 
     /** The link opened in a fresh browser: the confirming link carries this browser's authentication session. */
-    private static Response confirmation(NotMeToken token, ActionTokenContext<NotMeToken> context, SessionRecord record) {
+    private static Response confirmation(NotMeToken token, ActionTokenContext<NotMeToken> context,
+                                         SessionRecord record) {
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        token.setCompoundAuthenticationSessionId(AuthenticationSessionCompoundId.fromAuthSession(authSession).getEncodedId());
+        token.setCompoundAuthenticationSessionId(
+                AuthenticationSessionCompoundId.fromAuthSession(authSession).getEncodedId());
         String confirmUri = Urls.actionTokenBuilder(context.getUriInfo().getBaseUri(),
                         token.serialize(session, realm, context.getUriInfo()), authSession.getClient().getClientId(),
                         authSession.getTabId(), AuthenticationProcessor.getClientData(session, authSession))
@@ -98,7 +114,8 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
 
     /** Who this browser is signed in as, if anyone. */
     private static UserModel signedInUser(KeycloakSession session, RealmModel realm) {
-        AuthenticationManager.AuthResult signedIn = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+        AuthenticationManager.AuthResult signedIn =
+                AuthenticationManager.authenticateIdentityCookie(session, realm, true);
         return signedIn == null ? null : signedIn.getUser();
     }
 
@@ -108,7 +125,8 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
 
     /** Per link: the confirming link is the same token re-signed, keeping the user, the session and the nonce. */
     private static String usedKey(NotMeToken token) {
-        return NotMeToken.TOKEN_TYPE + ":" + token.getUserId() + ":" + token.getSessionId() + ":" + token.getActionVerificationNonce();
+        return NotMeToken.TOKEN_TYPE + ":" + token.getUserId() + ":" + token.getSessionId() + ":"
+                + token.getActionVerificationNonce();
     }
 
     private static long secondsLeft(NotMeToken token) {

@@ -1,9 +1,9 @@
 package io.sessionmanager.keycloak.model;
 
+import io.sessionmanager.keycloak.device.DeviceInfo;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
-import io.sessionmanager.keycloak.device.DeviceInfo;
 import org.hibernate.dialect.PostgreSQLDialect;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.jboss.logging.Logger;
@@ -199,7 +199,8 @@ public final class SessionStore {
         String family = device.browserFamily();
         String query = "select r.id from SessionRecord r where r.realmId = :realmId and r.userId = :userId"
                 + " and r.keycloakSessionId <> :kcId and (r.status = :active or r.endedAt >= :endedSince)"
-                + (family == null ? " and r.browser is null" : " and (r.browser = :family or r.browser like :versioned escape '!')")
+                + (family == null ? " and r.browser is null"
+                        : " and (r.browser = :family or r.browser like :versioned escape '!')")
                 + (device.os() == null ? " and r.os is null" : " and r.os = :os");
         TypedQuery<String> select = em.createQuery(query, String.class)
                 .setParameter("realmId", realmId)
