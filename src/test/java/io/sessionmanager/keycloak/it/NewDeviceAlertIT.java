@@ -139,6 +139,20 @@ class NewDeviceAlertIT {
     }
 
     @Test
+    void aRealmWithoutAMailServerTriesNoMail() throws Exception {
+        TestRealm unmailed = TestRealm.create(server, "new-device-no-smtp",
+                Map.of("attributes", Map.of("sessionManager.notifyNewDevice", "true")));
+        unmailed.createUser("nora");
+        unmailed.login("nora", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
+        Tokens second = unmailed.login("nora", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
+
+        assertThat(list(unmailed, second)).extracting(s -> s.path("newDevice").asBoolean()).contains(true);
+        Thread.sleep(MAIL_WAIT_MILLIS);
+        assertThat(unmailed.admin().mustGet(unmailed.adminApi() + "/status").json().path("failedNewDeviceMails")
+                .asLong()).as("a mail tried without a server would have failed and been counted").isZero();
+    }
+
+    @Test
     void aMailServerThatIsDownNeitherFailsNorDelaysASignInAndIsCounted() throws Exception {
         TestRealm down = realm("new-device-smtp-down", unusedPort(), true);
         down.createUser("dora");
