@@ -4,15 +4,18 @@ import io.sessionmanager.keycloak.it.support.Browser;
 import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
+import io.sessionmanager.keycloak.it.support.Mailbox;
 import io.sessionmanager.keycloak.it.support.RevocationRace;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
+import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -152,6 +155,38 @@ class RevocationRaceIT {
         rounds(realm, ROUNDS, refreshers,
                 v -> realm.admin().delete(realm.adminApi() + "/users/" + v.userId + "/sessions"),
                 v -> realm.login(v.username));
+    }
+
+    /** The "This wasn't me" link of the new-device email, confirmed while the reported session is refreshed. */
+    @ParameterizedTest(name = "{0} refreshing")
+    @ValueSource(ints = {1, 12})
+    void userReportsTheSessionFromTheNewDeviceEmail(int refreshers) throws InterruptedException {
+        try (Mailbox mailbox = Mailbox.start()) {
+            TestRealm reporting = TestRealm.create(server, "race-reported-" + refreshers, Map.of(
+                    "smtpServer", mailbox.smtpServer(), "attributes", Map.of("sessionManager.notifyNewDevice", "true")));
+            for (int round = 0; round < ROUNDS; round++) {
+                String username = nextUser();
+                String userId = reporting.createUser(username);
+                Tokens owner = reporting.login(username, "openid",
+                        Map.of("User-Agent", NewDeviceAlertIT.CHROME_ON_WINDOWS));
+                Tokens tokens = reporting.login(username, "openid", Map.of("User-Agent", FIREFOX));
+                Victim victim = new Victim(username, tokens, currentId(reporting, tokens), owner, userId);
+                Browser phone = reporting.browser(FIREFOX);
+                Http.Reply confirmation = phone.open(notMeLinkSentTo(mailbox, username + "@example.org"));
+
+                RevocationRace.Outcome race = RevocationRace.run(reporting, tokens, refreshers,
+                        () -> phone.proceed(confirmation));
+
+                race.assertHeld(userId);
+                assertGoneFromAllLists(reporting, race, victim, owner);
+            }
+        }
+    }
+
+    private static String notMeLinkSentTo(Mailbox mailbox, String address) throws InterruptedException {
+        List<MimeMessage> mails = mailbox.await(address, Duration.ofSeconds(5));
+        assertThat(mails).as("new-device mail to " + address).hasSize(1);
+        return NewDeviceAlertIT.notMeLink(Mailbox.part(mails.get(0), "text/plain"));
     }
 
     /** The tokens stay refused even once the user is enabled again. */

@@ -10,8 +10,10 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +63,24 @@ public final class Mailbox implements AutoCloseable {
 
     public List<MimeMessage> to(String address) {
         return List.of(smtp.getReceivedMessagesForDomain(address));
+    }
+
+    /** The mails {@code address} received, waiting up to {@code atMost} for the first. */
+    public List<MimeMessage> await(String address, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (System.nanoTime() < deadline && to(address).isEmpty()) {
+            Thread.sleep(50);
+        }
+        return to(address);
+    }
+
+    /** A local port nothing listens on: a mail server that is down. */
+    public static int unusedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The text of one MIME type ({@code text/plain}, {@code text/html}) of a mail. */
