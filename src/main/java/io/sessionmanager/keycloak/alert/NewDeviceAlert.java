@@ -58,14 +58,14 @@ public final class NewDeviceAlert {
      */
     public static void afterCommit(KeycloakSession s, RealmModel realm, SessionRecord record, String clientId,
                                    URI serverUri) {
-        if (serverUri == null || !hasMailServer(realm)
-                || !s.getProvider(SessionManagerConfig.class).policy(realm).notifyNewDevice()) {
+        SessionManagerConfig config = s.getProvider(SessionManagerConfig.class);
+        if (serverUri == null || !hasMailServer(realm) || !config.policy(realm).notifyNewDevice()) {
             return;
         }
         NewSignIn signIn = new NewSignIn(realm.getId(), record.getUserId(), record.getId(),
                 record.getDeviceInfo().browserFamily() + "|" + record.getDeviceInfo().os(),
                 record.getDeviceInfo().summary(), record.getIpAddress(), clientId, record.getCreatedAt(), serverUri);
-        Duration linkLifespan = s.getProvider(SessionManagerConfig.class).settings().notMeLinkLifespan();
+        Duration linkLifespan = config.settings().notMeLinkLifespan();
         KeycloakSessionFactory factory = s.getKeycloakSessionFactory();
         s.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override

@@ -5,8 +5,6 @@ import io.sessionmanager.keycloak.it.support.DistributionServer;
 import io.sessionmanager.keycloak.it.support.Mailbox;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,7 +66,7 @@ final class NewDeviceSignIns {
         Map<String, Object> results = new LinkedHashMap<>();
         try (Mailbox mailbox = Mailbox.start()) {
             realm(UP, mailbox.smtpServer(), true);
-            TestRealm down = realm(DOWN, Map.of("host", "127.0.0.1", "port", String.valueOf(unusedPort()),
+            TestRealm down = realm(DOWN, Map.of("host", "127.0.0.1", "port", String.valueOf(Mailbox.unusedPort()),
                     "from", "keycloak@example.org"), true);
             realm(QUIET, Map.of(), true);
             realm(OFF, Map.of(), false);
@@ -139,11 +137,5 @@ final class NewDeviceSignIns {
             sent += mailbox.to("user" + i + "@example.org").size();
         }
         return sent;
-    }
-
-    private static int unusedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

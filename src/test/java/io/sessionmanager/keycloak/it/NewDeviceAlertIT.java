@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -61,8 +60,8 @@ class NewDeviceAlertIT {
         Tokens phone = signIn("nina", FIREFOX_ON_LINUX);
 
         MimeMessage mail = onlyMailTo("nina");
-        String text = part(mail, "text/plain");
-        String html = part(mail, "text/html");
+        String text = Mailbox.part(mail, "text/plain");
+        String html = Mailbox.part(mail, "text/html");
         assertThat(mail.getSubject()).isEqualTo("New sign-in from Firefox 121 on Linux");
         assertThat(text).contains("Device: Firefox 121 on Linux", "IP address: 127.0.0.1", "Application: " + TestRealm.APP,
                 realm.url() + "/account/account-security/sessions", "This wasn't me: ");
@@ -103,7 +102,7 @@ class NewDeviceAlertIT {
 
         MimeMessage mail = onlyMailTo("hanna");
         assertThat(mail.getSubject()).isEqualTo("Neue Anmeldung von Firefox 121 on Linux");
-        assertThat(part(mail, "text/plain")).contains("Gerät: Firefox 121 on Linux", "IP-Adresse: 127.0.0.1",
+        assertThat(Mailbox.part(mail, "text/plain")).contains("Gerät: Firefox 121 on Linux", "IP-Adresse: 127.0.0.1",
                 "Das war ich nicht: ");
     }
 
@@ -118,7 +117,7 @@ class NewDeviceAlertIT {
         markup.login("mark", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
         markup.login("mark", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
 
-        String html = part(onlyMailTo("mark"), "text/html");
+        String html = Mailbox.part(onlyMailTo("mark"), "text/html");
         assertThat(html).contains("&lt;b&gt;Shop&lt;/b&gt;").doesNotContain("<b>Shop");
     }
 
@@ -154,7 +153,7 @@ class NewDeviceAlertIT {
 
     @Test
     void aMailServerThatIsDownNeitherFailsNorDelaysASignInAndIsCounted() throws Exception {
-        TestRealm down = realm("new-device-smtp-down", unusedPort(), true);
+        TestRealm down = realm("new-device-smtp-down", Mailbox.unusedPort(), true);
         down.createUser("dora");
         down.login("dora", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
         for (int i = 0; i < 3; i++) {
@@ -175,7 +174,7 @@ class NewDeviceAlertIT {
         realm.createUser("rita");
         Tokens own = signIn("rita", CHROME_ON_WINDOWS);
         Tokens intruder = signIn("rita", FIREFOX_ON_LINUX);
-        String link = notMeLink(part(onlyMailTo("rita"), "text/plain"));
+        String link = notMeLink(Mailbox.part(onlyMailTo("rita"), "text/plain"));
         Browser phone = realm.browser(FIREFOX_ON_LINUX);
 
         Http.Reply confirmation = phone.open(link);
@@ -209,7 +208,7 @@ class NewDeviceAlertIT {
         realm.createUser("bert");
         signIn("tara", CHROME_ON_WINDOWS);
         Tokens intruder = signIn("tara", FIREFOX_ON_LINUX);
-        String link = notMeLink(part(onlyMailTo("tara"), "text/plain"));
+        String link = notMeLink(Mailbox.part(onlyMailTo("tara"), "text/plain"));
         String tampered = link.substring(0, link.length() - 3) + (link.endsWith("AAA") ? "BBB" : "AAA");
         Browser bertsBrowser = realm.browser(CHROME_ON_WINDOWS);
         bertsBrowser.login("bert", TestRealm.PASSWORD);
@@ -252,16 +251,9 @@ class NewDeviceAlertIT {
     /** The mails {@code username} received, waiting until one arrives or {@code millis} passed, then as long again. */
     private List<MimeMessage> mailsTo(String username, long millis) throws InterruptedException {
         String address = username + "@example.org";
-        long deadline = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < deadline && mailbox.to(address).isEmpty()) {
-            Thread.sleep(50);
-        }
+        mailbox.await(address, Duration.ofMillis(millis));
         Thread.sleep(Math.min(millis, 500));
         return mailbox.to(address);
-    }
-
-    private static String part(MimeMessage mail, String type) {
-        return Mailbox.part(mail, type);
     }
 
     static String notMeLink(String body) {
@@ -274,9 +266,4 @@ class NewDeviceAlertIT {
         return Integer.parseInt(mailbox.smtpServer().get("port"));
     }
 
-    private static int unusedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +51,9 @@ class NotMeLinkExpiryIT {
         realm.login("eve", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
         Tokens intruder = realm.login("eve", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
         long sent = System.currentTimeMillis();
-        MimeMessage mail = awaitMailTo("eve@example.org");
+        List<MimeMessage> mails = mailbox.await("eve@example.org", Duration.ofSeconds(5));
+        assertThat(mails).hasSize(1);
+        MimeMessage mail = mails.get(0);
         String text = Mailbox.part(mail, "text/plain");
         assertThat(text).contains("The link works once, for 1 min.");
 
@@ -60,13 +63,5 @@ class NotMeLinkExpiryIT {
         assertThat(expired.status()).isEqualTo(400);
         assertThat(expired.body()).contains("kc-error-message");
         assertThat(realm.refresh(intruder.refreshToken()).status()).isEqualTo(200);
-    }
-
-    private MimeMessage awaitMailTo(String address) throws InterruptedException {
-        for (int attempt = 0; attempt < 100 && mailbox.to(address).isEmpty(); attempt++) {
-            Thread.sleep(50);
-        }
-        assertThat(mailbox.to(address)).hasSize(1);
-        return mailbox.to(address).get(0);
     }
 }
