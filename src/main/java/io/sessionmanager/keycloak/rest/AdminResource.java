@@ -14,7 +14,6 @@ import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.revoke.OriginalRequest;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.UserSessions;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
@@ -42,6 +41,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -134,10 +134,10 @@ public final class AdminResource {
     /** Changes the listed fields of the realm's policy; any invalid field is a 400 and changes nothing. */
     @PUT
     @Path("config")
-    @Consumes(MediaType.APPLICATION_JSON)
     public Response updateConfig(String body) {
         return respond(() -> {
             auth.realm().requireManageRealm();
+            requireJson();
             SessionPolicy updated;
             try {
                 updated = configProvider().policy(realm).with(parseObject(body));
@@ -209,7 +209,17 @@ public final class AdminResource {
         return Config.getAdminRealm().equals(auth.adminAuth().getRealm().getName());
     }
 
+    /** Paths the API does not have. */
+    @Path("{any:.*}")
+    public NoSuchResource unknown() {
+        return new NoSuchResource(session, realm);
+    }
+
     private Response respond(Supplier<Response> action) {
+        Optional<Response> refusal = MalformedContentType.refusal(session, realm);
+        if (refusal.isPresent()) {
+            return refusal.get();
+        }
         try {
             return Response.fromResponse(action.get()).header(HttpHeaders.CACHE_CONTROL, ApiError.NO_STORE).build();
         } catch (ApiError e) {
@@ -238,6 +248,14 @@ public final class AdminResource {
             throw ApiError.notFound("No such user");
         }
         return user;
+    }
+
+    /** Checked here rather than by {@code @Consumes}, whose refusal would not be the SPEC's JSON error. */
+    private void requireJson() {
+        MediaType type = session.getContext().getRequestHeaders().getMediaType();
+        if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            throw ApiError.unsupportedMediaType("Send the settings as application/json");
+        }
     }
 
     private SessionManagerConfig configProvider() {

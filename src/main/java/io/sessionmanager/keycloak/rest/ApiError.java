@@ -48,6 +48,10 @@ public final class ApiError extends RuntimeException {
         return new ApiError(Response.Status.NOT_FOUND, "not_found", description);
     }
 
+    public static ApiError unsupportedMediaType(String description) {
+        return new ApiError(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", description);
+    }
+
     /** A 405 with the {@code Allow} header HTTP requires, naming {@code allowed}. */
     public static ApiError methodNotAllowed(String... allowed) {
         String methods = String.join(", ", allowed);

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.compat.TokenAlgorithm;
 import io.sessionmanager.keycloak.compat.TokenCors;
 import io.sessionmanager.keycloak.revoke.InactivityGuard;
 import jakarta.ws.rs.ForbiddenException;
@@ -72,6 +73,10 @@ final class CallerAuthenticator {
     private AuthResult bearerToken() {
         AuthResult result;
         try {
+            String token = AppAuthManager.extractAuthorizationHeaderToken(session.getContext().getRequestHeaders());
+            if (token != null && !TokenAlgorithm.isVerifiable(session, token)) {
+                throw ApiError.unauthorized("The bearer token is signed with an algorithm this realm does not accept");
+            }
             result = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
         } catch (NotAuthorizedException e) {
             throw ApiError.unauthorized("The Authorization header must be a bearer token");

@@ -113,7 +113,14 @@ public final class SessionsResource {
     @OPTIONS
     @Path("{any:.*}")
     public Response preflight() {
-        return Cors.builder().auth().allowedMethods(CallerAuthenticator.METHODS).preflight().add(Response.ok());
+        return MalformedContentType.refusal(session, realm).orElseGet(() ->
+                Cors.builder().auth().allowedMethods(CallerAuthenticator.METHODS).preflight().add(Response.ok()));
+    }
+
+    /** Paths below a session name nothing. */
+    @Path("{id}/{rest:.+}")
+    public NoSuchResource below() {
+        return new NoSuchResource(session, realm);
     }
 
     @POST
@@ -150,6 +157,10 @@ public final class SessionsResource {
     }
 
     private Response respond(Access access, Function<Caller, Response> action) {
+        Optional<Response> refusal = MalformedContentType.refusal(session, realm);
+        if (refusal.isPresent()) {
+            return refusal.get();
+        }
         try {
             return action.apply(new CallerAuthenticator(session).authenticate(access));
         } catch (ApiError e) {
@@ -158,7 +169,8 @@ public final class SessionsResource {
     }
 
     private Response methodNotAllowed() {
-        return ApiError.methodNotAllowed("GET", "DELETE", "OPTIONS").toResponse(realm.getName());
+        return MalformedContentType.refusal(session, realm)
+                .orElseGet(() -> ApiError.methodNotAllowed("GET", "DELETE", "OPTIONS").toResponse(realm.getName()));
     }
 
     private Optional<SessionRecord> find(Caller caller, String id) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.net.http.HttpRequest;
 import java.util.Map;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.assertRefreshRefused;
@@ -189,6 +190,32 @@ class AdminApiIT {
         assertThat(put.json().path("error").asText()).isEqualTo("invalid_request");
         assertThat(put.json().path("error_description").asText()).isNotBlank();
         assertThat(admin.mustGet(configured.adminApi() + "/config").json()).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded"})
+    void configInAnotherMediaTypeIsUnsupportedAndChangesNothing(String contentType) {
+        JsonNode before = admin.mustGet(realm.adminApi() + "/config").json();
+
+        Http.Reply put = Http.send(Http.request(realm.server().baseUrl() + "/admin/realms" + realm.adminApi() + "/config")
+                .header("Authorization", "Bearer " + realm.admin().accessToken()).header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"maxInactivity\":\"PT1M\"}")).build());
+
+        assertThat(put.status()).as(put.body()).isEqualTo(415);
+        assertThat(put.json().path("error").asText()).isEqualTo("unsupported_media_type");
+        assertThat(admin.mustGet(realm.adminApi() + "/config").json()).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "PUT", "POST", "DELETE", "PATCH"})
+    void pathsTheApiDoesNotHaveAreNotFound(String method) {
+        for (String path : new String[] {"", "/nothing", "/users", "/config/x"}) {
+            Http.Reply reply = Http.send(Http.request(realm.server().baseUrl() + "/admin/realms" + realm.adminApi() + path)
+                    .header("Authorization", "Bearer " + realm.admin().accessToken())
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(reply.status()).as(method + " " + path + ": " + reply.body()).isIn(404, 405);
+            assertThat(reply.json().path("error_description").asText()).as(reply.body()).isNotBlank();
+        }
     }
 
     @Test

@@ -73,6 +73,11 @@ public final class Admin {
         return server.baseUrl() + "/admin/realms" + path;
     }
 
+    /** The bootstrap admin's token, for a request the helpers here do not send. */
+    public String accessToken() {
+        return token();
+    }
+
     private synchronized String token() {
         if (token == null || System.currentTimeMillis() - tokenAt > TOKEN_REUSE_MILLIS) {
             Http.Reply reply = Http.send(Http.request(server.realmUrl("master") + "/protocol/openid-connect/token")
