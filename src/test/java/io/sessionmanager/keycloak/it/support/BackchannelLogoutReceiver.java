@@ -58,6 +58,15 @@ public final class BackchannelLogoutReceiver implements AutoCloseable {
         return logoutsOf(sid) > 0;
     }
 
+    /** Whether {@code count} logout tokens have arrived within {@code wait}. */
+    public boolean awaitLogouts(int count, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (logoutTokens.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return logoutTokens.size() >= count;
+    }
+
     private long logoutsOf(String sid) {
         return logoutTokens.stream().filter(token -> Tokens.claims(token).path("sid").asText().equals(sid)).count();
     }

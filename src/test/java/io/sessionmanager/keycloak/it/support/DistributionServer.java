@@ -121,6 +121,22 @@ public final class DistributionServer implements KeycloakServer {
     /** Stops the server and starts it again on the same ports and database. */
     public void restart() {
         stop();
+        startAgain();
+    }
+
+    /** Kills the server as a crash or an out-of-memory killer would: SIGKILL, no shutdown at all. */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the server again after {@link #stop} or {@link #kill}, on the same ports and database. */
+    public void startAgain() {
         launch();
         awaitReady();
     }
