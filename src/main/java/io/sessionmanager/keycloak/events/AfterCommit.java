@@ -91,8 +91,10 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
             LOG.debugf(failure, "Session-manager work after commit failed; running its fallback");
             failure = attempt(fallback);
         }
-        if (failure != null) {
-            LOG.warn("Session-manager work after commit failed; the next list of the user's sessions catches up", failure);
+        if (failure == null) {
+            RecordingFailures.succeeded();
+        } else {
+            RecordingFailures.failed(realmId, failure);
         }
     }
 

@@ -5,6 +5,7 @@ import io.sessionmanager.keycloak.alert.NewDeviceAlert;
 import io.sessionmanager.keycloak.cleanup.CleanupResult;
 import io.sessionmanager.keycloak.cleanup.SessionCleanup;
 import io.sessionmanager.keycloak.events.PolicyFailures;
+import io.sessionmanager.keycloak.events.RecordingFailures;
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.model.CleanupRun;
@@ -201,6 +202,7 @@ public final class AdminResource {
         return respond(() -> {
             auth.realm().requireViewRealm();
             return Response.ok(Map.of("failedPolicyRevocations", PolicyFailures.of(realm.getId()),
+                    "failedRecordWrites", RecordingFailures.of(realm.getId()),
                     "failedNewDeviceMails", NewDeviceAlert.failures(realm.getId()))).build();
         });
     }

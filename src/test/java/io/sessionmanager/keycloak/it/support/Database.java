@@ -54,6 +54,16 @@ public record Database(String kind, List<String> serverOptions, String jdbcUrl, 
         return new Database(kind, options, url, user, password);
     }
 
+    /**
+     * The same database, Keycloak reaching it through a relay on {@code port} of loopback (see
+     * {@link TcpProxy}); the tests' own connections still go straight to it.
+     */
+    public Database through(int port) {
+        String relayed = jdbcUrl.replaceFirst("//127\\.0\\.0\\.1:\\d+/", "//127.0.0.1:" + port + "/");
+        List<String> options = serverOptions.stream().map(o -> o.startsWith("--db-url=") ? "--db-url=" + relayed : o).toList();
+        return new Database(kind, options, jdbcUrl, user, password);
+    }
+
     public Connection connect() {
         try {
             return DriverManager.getConnection(jdbcUrl, user, password);

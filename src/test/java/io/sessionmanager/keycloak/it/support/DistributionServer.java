@@ -56,6 +56,13 @@ public final class DistributionServer implements KeycloakServer {
         return start(Distributions.version(), prepareHome(Distributions.version(), name), databaseKind, options);
     }
 
+    /** As {@link #start(String, String, List)}, on a database made from the server's home (such as one reached through a relay). */
+    public static DistributionServer start(String name, java.util.function.Function<Path, Database> database,
+                                           List<String> options) {
+        String version = Distributions.version();
+        return start(version, prepareHome(version, name), database, options);
+    }
+
     /** Another Keycloak version than the suite's, with the extension, on the embedded H2. */
     public static DistributionServer startVersion(String version, String name, List<String> options) {
         return start(version, prepareHome(version, name), "h2", options);
@@ -68,8 +75,13 @@ public final class DistributionServer implements KeycloakServer {
     }
 
     private static DistributionServer start(String version, Path home, String databaseKind, List<String> options) {
+        return start(version, home, h -> Database.fresh(databaseKind, h), options);
+    }
+
+    private static DistributionServer start(String version, Path home, java.util.function.Function<Path, Database> fresh,
+                                            List<String> options) {
         int port = freePort();
-        Database database = Database.fresh(databaseKind, home);
+        Database database = fresh.apply(home);
         List<String> arguments = new ArrayList<>(List.of("start-dev",
                 "--http-port=" + port, "--http-management-port=" + freePort()));
         arguments.addAll(database.serverOptions());

@@ -1,0 +1,46 @@
+package io.sessionmanager.keycloak.events;
+
+import org.jboss.logging.Logger;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes of session records that failed after their request committed (the database away, say),
+ * per realm, on this node since it started; shown to the realm's admins
+ * ({@code GET .../session-manager/status}). The next list of the user's sessions catches up.
+ * <p>
+ * A database outage fails every sign-in's write: the first failure of a burst is logged with its
+ * cause, the rest are only counted, and the first success after it logs how many failed, so an
+ * outage is two log lines, not one per request.
+ */
+public final class RecordingFailures {
+
+    private static final Logger LOG = Logger.getLogger(RecordingFailures.class);
+    private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
+    private static final AtomicLong IN_BURST = new AtomicLong();
+
+    private RecordingFailures() {
+    }
+
+    static void failed(String realmId, RuntimeException failure) {
+        FAILED.computeIfAbsent(realmId, id -> new AtomicLong()).incrementAndGet();
+        if (IN_BURST.getAndIncrement() == 0) {
+            LOG.warn("Recording a session failed; the next list of the user's sessions catches up. Further failures"
+                    + " are counted, not logged, until a write succeeds", failure);
+        }
+    }
+
+    static void succeeded() {
+        long failed = IN_BURST.getAndSet(0);
+        if (failed > 0) {
+            LOG.warnf("Recording sessions works again after %d failed writes", failed);
+        }
+    }
+
+    public static long of(String realmId) {
+        AtomicLong failed = FAILED.get(realmId);
+        return failed == null ? 0 : failed.get();
+    }
+}
