@@ -62,6 +62,11 @@ public final class Benchmark {
             RaceBenchmark.run(arguments.contains("--quick"), String.join(" ", args));
             return;
         }
+        if (arguments.contains("--soak")) {
+            Soak.run(option(arguments, "--clients", 50), Duration.ofSeconds(option(arguments, "--seconds", 60)),
+                    String.join(" ", args));
+            return;
+        }
         int dbIndex = arguments.indexOf("--db");
         if (dbIndex >= 0) {
             System.setProperty("keycloak.db", arguments.get(dbIndex + 1));
@@ -73,6 +78,11 @@ public final class Benchmark {
                 "--spi-session-manager--default--cleanup-initial-delay=PT24H"))) {
             new Benchmark(server, settings, arguments.contains("--profile")).run(String.join(" ", args));
         }
+    }
+
+    private static int option(List<String> arguments, String name, int fallback) {
+        int index = arguments.indexOf(name);
+        return index >= 0 ? Integer.parseInt(arguments.get(index + 1)) : fallback;
     }
 
     private void run(String args) throws Exception {
