@@ -5,19 +5,25 @@ import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.revoke.OriginalRequest;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * A user's sessions as everyone sees them, within an HTTP request: reconciled with Keycloak, and
  * with the realm's inactivity limit applied, so an idle session is ended rather than listed.
  */
 public final class UserSessions {
+
+    /** How many sessions a revoke-all ends per transaction. */
+    static final int BATCH = 100;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -63,16 +69,55 @@ public final class UserSessions {
         return retention == 0 ? Long.MAX_VALUE : Time.currentTimeMillis() - retention;
     }
 
-    /** Revokes every active session of the user but the one with {@code keepKeycloakSessionId}, if given. */
+    /**
+     * Revokes every active session of the user but the one with {@code keepKeycloakSessionId}, if
+     * given. The sessions are collected in a transaction of their own, then ended {@value #BATCH} at
+     * a time, each batch committed on its own: no transaction grows with the number of sessions (one
+     * holding thousands slows down with each more), and a crash in between leaves every session
+     * either ended or still active with its record saying so, for the request to be repeated.
+     */
     public long revokeAll(UserModel user, EndReason reason, String keepKeycloakSessionId) {
-        // Collected before revoking: each revocation removes Keycloak sessions the reconciler reads.
-        List<LiveSession> live = active(user);
-        SessionRevoker revoker = SessionRevoker.of(session, realm);
-        long revoked = live.stream()
-                .filter(s -> !s.record().getKeycloakSessionId().equals(keepKeycloakSessionId))
-                .filter(s -> revoker.revoke(s.record(), s.online(), s.offline(), reason))
-                .count();
-        SessionStore.of(session).flushAndDetach(live.stream().map(LiveSession::record).toList());
+        OriginalRequest request = OriginalRequest.of(session);
+        String userId = user.getId();
+        List<String> toEnd = inTransaction(request, (s, r) -> sessionIds(s, r, userId, keepKeycloakSessionId));
+        long revoked = 0;
+        for (int from = 0; from < toEnd.size(); from += BATCH) {
+            List<String> batch = toEnd.subList(from, Math.min(toEnd.size(), from + BATCH));
+            revoked += inTransaction(request, (s, r) -> revoke(s, r, userId, batch, reason));
+        }
         return revoked;
+    }
+
+    private static List<String> sessionIds(KeycloakSession s, RealmModel realm, String userId, String keep) {
+        UserModel user = s.users().getUserById(realm, userId);
+        if (user == null) {
+            return List.of();
+        }
+        return new UserSessions(s, realm).active(user).stream()
+                .map(live -> live.record().getKeycloakSessionId())
+                .filter(id -> !id.equals(keep))
+                .toList();
+    }
+
+    private static long revoke(KeycloakSession s, RealmModel realm, String userId, List<String> keycloakSessionIds,
+                               EndReason reason) {
+        SessionStore store = SessionStore.of(s);
+        List<SessionRecord> records = store.findOwned(realm.getId(), userId, keycloakSessionIds);
+        SessionRevoker revoker = SessionRevoker.of(s, realm);
+        long revoked = records.stream().filter(record -> revoker.revoke(record, reason)).count();
+        store.flushAndDetach(records);
+        return revoked;
+    }
+
+    /** Work on this realm in a transaction of its own, within the same request (for back-channel logouts). */
+    private <T> T inTransaction(OriginalRequest request, BiFunction<KeycloakSession, RealmModel, T> work) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
+            RealmModel sameRealm = s.realms().getRealm(realm.getId());
+            s.getContext().setRealm(sameRealm);
+            if (request != null) {
+                request.applyTo(s);
+            }
+            return work.apply(s, sameRealm);
+        });
     }
 }

@@ -64,7 +64,7 @@ public final class Benchmark {
         }
         if (arguments.contains("--soak")) {
             Soak.run(option(arguments, "--clients", 50), Duration.ofSeconds(option(arguments, "--seconds", 60)),
-                    String.join(" ", args));
+                    option(arguments, "--bot-sessions", 10_000), String.join(" ", args));
             return;
         }
         int dbIndex = arguments.indexOf("--db");

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * sign-out, an admin's password reset). Then every record is checked against Keycloak: each ACTIVE
  * record has a live Keycloak session and each live session an ACTIVE record, and every session
  * whose ending was answered with a 2xx is dead. Prints requests, answers by status, p50/p99 per
- * kind and the inconsistencies; writes target/bench/soak.json.
+ * kind and the inconsistencies. Then a bot's user with thousands of sessions ({@link Bot}). Writes
+ * target/bench/soak.json.
  */
 final class Soak {
 
@@ -41,6 +42,7 @@ final class Soak {
     private final Admin admin;
     private final int clients;
     private final Duration duration;
+    private final int botSessions;
     private final Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
     /** Sessions whose ending got a 2xx, by user: none may live afterwards. */
@@ -49,19 +51,20 @@ final class Soak {
     private final Map<String, List<Tokens>> live = new ConcurrentHashMap<>();
     private final Map<String, String> userIds = new ConcurrentHashMap<>();
 
-    private Soak(DistributionServer server, int clients, Duration duration) {
+    private Soak(DistributionServer server, int clients, Duration duration, int botSessions) {
         this.server = server;
         this.realm = TestRealm.create(server, "soak");
         this.admin = realm.admin();
         this.clients = clients;
         this.duration = duration;
+        this.botSessions = botSessions;
     }
 
-    static void run(int clients, Duration duration, String args) throws Exception {
+    static void run(int clients, Duration duration, int botSessions, String args) throws Exception {
         System.setProperty("keycloak.db", "postgres");
         try (DistributionServer server = DistributionServer.start("soak-server", List.of(
                 "--spi-session-manager--default--cleanup-initial-delay=PT24H"))) {
-            new Soak(server, clients, duration).run(args);
+            new Soak(server, clients, duration, botSessions).run(args);
         }
     }
 
@@ -84,8 +87,10 @@ final class Soak {
             throw new IllegalStateException("clients did not stop");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        List<String> inconsistencies = check();
-        report(seconds, inconsistencies, args);
+        Map<String, Object> results = results(seconds, check(), args);
+        write(results);
+        results.put("bot", new Bot(realm, botSessions).measure());
+        write(results);
     }
 
     /** One client: its own users, one operation after another until the deadline. */
@@ -205,9 +210,10 @@ final class Soak {
         return problems;
     }
 
-    private void report(double seconds, List<String> inconsistencies, String args) throws Exception {
+    private Map<String, Object> results(double seconds, List<String> inconsistencies, String args) {
         Map<String, Object> results = new LinkedHashMap<>();
         int requests = statuses.values().stream().mapToInt(Integer::intValue).sum();
+        results.put("command", "bench/run " + args);
         results.put("clients", clients);
         results.put("seconds", Math.round(seconds));
         results.put("requests", requests);
@@ -219,8 +225,11 @@ final class Soak {
         results.put("latency", percentiles);
         results.put("sessions_ended_with_2xx", ended.values().stream().mapToInt(Set::size).sum());
         results.put("inconsistencies", inconsistencies.size());
-        results.put("command", "bench/run " + args);
         inconsistencies.stream().limit(20).forEach(problem -> System.out.println("INCONSISTENT " + problem));
+        return results;
+    }
+
+    private static void write(Map<String, Object> results) throws Exception {
         String json = Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results);
         System.out.println(json);
         Path out = Path.of("target/bench/soak.json");
