@@ -9,12 +9,19 @@ import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.assertRefreshRefused;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its records catch up with Keycloak's sessions; its failed writes are logged once per burst.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DatabaseOutageIT {
 
     private static final Duration OUTAGE = Duration.ofSeconds(20);
@@ -71,11 +80,13 @@ class DatabaseOutageIT {
 
     @AfterAll
     void stop() {
+        setReadOnly(false);
         server.close();
         proxy.close();
     }
 
     @Test
+    @Order(1)
     void aDatabaseGoneFor20SecondsLosesNoRevocationAndTheRecordsCatchUp() throws Exception {
         long logBefore = Files.size(server.log());
         AtomicBoolean running = new AtomicBoolean(true);
@@ -128,6 +139,82 @@ class DatabaseOutageIT {
             assertThat(recording).hasSize(2);
             assertThat(recording.get(0)).contains("Recording a session failed");
             assertThat(recording.get(1)).endsWith("works again after " + failedWrites + " failed writes");
+        }
+    }
+
+    /**
+     * The database turned read-only (as a full disk or a demoted primary leaves it): a
+     * revocation is refused at once with a JSON error, not a hang and not a 2xx it cannot keep;
+     * its record stays active, and the same revocation completes once writes are back.
+     */
+    @Test
+    @Order(2)
+    void aReadOnlyDatabaseIsAnsweredWithACleanErrorNotAHang() {
+        Tokens victim = realm.login("user0");
+        Tokens caller = realm.login("user0");
+        String victimId = currentId(victim);
+        setReadOnly(true);
+        try {
+            long start = System.nanoTime();
+            Http.Reply refused = Http.delete(realm.sessionsUrl() + "/" + victimId, caller.accessToken());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("DatabaseOutageIT: a revocation on a read-only database answered %d in %d ms: %s%n",
+                    refused.status(), millis, refused.body());
+            assertThat(millis).as("answered, not hung").isLessThan(30_000);
+            assertThat(refused.status()).as(refused.body()).isBetween(400, 599);
+            assertThat(refused.body()).contains("\"error\"").doesNotContain("Exception").doesNotContain("\tat ");
+        } finally {
+            setReadOnly(false);
+        }
+        // The failed write rolled back; the revocation mark, made first and outside the database, may
+        // already refuse the session: then it is dead early (the safe side), never listed as ended.
+        System.out.printf("DatabaseOutageIT: after the refused revocation the session's refresh answers %d%n",
+                eventually(() -> realm.refresh(victim.refreshToken())).status());
+        assertThat(server.database().strings("select STATUS from SM_SESSION where KC_SESSION_ID = ?", victim.sessionId()))
+                .containsExactly("ACTIVE");
+        assertThat(eventually(() -> Http.delete(realm.sessionsUrl() + "/" + victimId, caller.accessToken())).status())
+                .as("the revocation repeated once writes are back").isEqualTo(204);
+        assertRefreshRefused(realm.refresh(victim.refreshToken()));
+        assertThat(realm.introspect(victim.accessToken()).path("active").asBoolean()).isFalse();
+        assertThat(server.database().strings("select STATUS from SM_SESSION where KC_SESSION_ID = ?", victim.sessionId()))
+                .containsExactly("REVOKED");
+    }
+
+    private String currentId(Tokens tokens) {
+        for (JsonNode session : Http.get(realm.sessionsUrl(), tokens.accessToken()).json()) {
+            if (session.path("current").asBoolean()) {
+                return session.path("id").asText();
+            }
+        }
+        throw new AssertionError("no current session");
+    }
+
+    /** The first answer that is not a 5xx within a minute, while Keycloak's open transactions see the change. */
+    private static Http.Reply eventually(Supplier<Http.Reply> request) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Http.Reply reply = request.get();
+        while (reply.status() >= 500 && System.nanoTime() < deadline) {
+            reply = request.get();
+        }
+        return reply;
+    }
+
+    /**
+     * The whole PostgreSQL server read-only for every transaction that starts from now on, its open
+     * connections included (a reloaded default, as a full disk or a demoted primary leaves them);
+     * back to read-write in {@link #stop} at the latest.
+     */
+    private static void setReadOnly(boolean readOnly) {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute(readOnly ? "alter system set default_transaction_read_only = on"
+                    : "alter system reset default_transaction_read_only");
+            statement.execute("select pg_reload_conf()");
+            Thread.sleep(500);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
