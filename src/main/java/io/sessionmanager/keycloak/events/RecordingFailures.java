@@ -33,7 +33,8 @@ public final class RecordingFailures {
     }
 
     static void succeeded() {
-        long failed = IN_BURST.getAndSet(0);
+        // Read first: every sign-in ends here, and a plain read does not contend across threads.
+        long failed = IN_BURST.get() == 0 ? 0 : IN_BURST.getAndSet(0);
         if (failed > 0) {
             LOG.warnf("Recording sessions works again after %d failed writes", failed);
         }

@@ -42,7 +42,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -218,17 +217,16 @@ public final class AdminResource {
     }
 
     private Response respond(Supplier<Response> action) {
-        Optional<Response> refusal = MalformedContentType.refusal(session, realm);
-        if (refusal.isPresent()) {
-            return refusal.get();
-        }
-        try {
-            return Response.fromResponse(action.get()).header(HttpHeaders.CACHE_CONTROL, ApiError.NO_STORE).build();
-        } catch (ApiError e) {
-            return e.toResponse(realm.getName());
-        } catch (ForbiddenException | NotAuthorizedException e) {
-            return ApiError.forbidden("The admin token lacks the permission this request needs").toResponse(realm.getName());
-        }
+        return MalformedContentType.orElse(session, realm, () -> {
+            try {
+                return Response.fromResponse(action.get()).header(HttpHeaders.CACHE_CONTROL, ApiError.NO_STORE).build();
+            } catch (ApiError e) {
+                return e.toResponse(realm.getName());
+            } catch (ForbiddenException | NotAuthorizedException e) {
+                return ApiError.forbidden("The admin token lacks the permission this request needs")
+                        .toResponse(realm.getName());
+            }
+        });
     }
 
     private UserModel viewableUser(String userId) {

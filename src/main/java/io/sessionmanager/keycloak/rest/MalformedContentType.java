@@ -10,7 +10,7 @@ import org.keycloak.models.RealmModel;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A request whose {@code Content-Type} is not a media type ({@code ;;;}, an empty value). Keycloak's
@@ -28,12 +28,13 @@ final class MalformedContentType {
     private MalformedContentType() {
     }
 
-    /** The refusal, when the request's {@code Content-Type} does not parse. */
-    static Optional<Response> refusal(KeycloakSession session, RealmModel realm) {
+    /** The refusal when the request's {@code Content-Type} does not parse, otherwise {@code answer}'s response. */
+    static Response orElse(KeycloakSession session, RealmModel realm, Supplier<Response> answer) {
         String contentType = session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.CONTENT_TYPE);
-        if (contentType == null || parses(contentType)) {
-            return Optional.empty();
-        }
+        return contentType == null || parses(contentType) ? answer.get() : refusal(session, realm);
+    }
+
+    private static Response refusal(KeycloakSession session, RealmModel realm) {
         session.getProvider(SecurityHeadersProvider.class).options().skipHeaders();
         Response refusal = ApiError.badRequest("The Content-Type header is not a media type").toResponse(realm.getName());
         Response.ResponseBuilder response = Response.fromResponse(refusal);
@@ -44,7 +45,7 @@ final class MalformedContentType {
                 response.header(header.getHeaderName(), value);
             }
         }
-        return Optional.of(response.build());
+        return response.build();
     }
 
     private static boolean parses(String contentType) {

@@ -58,7 +58,7 @@ public final class NoSuchResource {
     }
 
     private Response notFound() {
-        return MalformedContentType.refusal(session, realm)
-                .orElseGet(() -> ApiError.notFound("No such resource").toResponse(realm.getName()));
+        return MalformedContentType.orElse(session, realm,
+                () -> ApiError.notFound("No such resource").toResponse(realm.getName()));
     }
 }

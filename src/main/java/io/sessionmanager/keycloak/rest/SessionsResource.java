@@ -113,7 +113,7 @@ public final class SessionsResource {
     @OPTIONS
     @Path("{any:.*}")
     public Response preflight() {
-        return MalformedContentType.refusal(session, realm).orElseGet(() ->
+        return MalformedContentType.orElse(session, realm, () ->
                 Cors.builder().auth().allowedMethods(CallerAuthenticator.METHODS).preflight().add(Response.ok()));
     }
 
@@ -157,20 +157,18 @@ public final class SessionsResource {
     }
 
     private Response respond(Access access, Function<Caller, Response> action) {
-        Optional<Response> refusal = MalformedContentType.refusal(session, realm);
-        if (refusal.isPresent()) {
-            return refusal.get();
-        }
-        try {
-            return action.apply(new CallerAuthenticator(session).authenticate(access));
-        } catch (ApiError e) {
-            return e.toResponse(realm.getName());
-        }
+        return MalformedContentType.orElse(session, realm, () -> {
+            try {
+                return action.apply(new CallerAuthenticator(session).authenticate(access));
+            } catch (ApiError e) {
+                return e.toResponse(realm.getName());
+            }
+        });
     }
 
     private Response methodNotAllowed() {
-        return MalformedContentType.refusal(session, realm)
-                .orElseGet(() -> ApiError.methodNotAllowed("GET", "DELETE", "OPTIONS").toResponse(realm.getName()));
+        return MalformedContentType.orElse(session, realm,
+                () -> ApiError.methodNotAllowed("GET", "DELETE", "OPTIONS").toResponse(realm.getName()));
     }
 
     private Optional<SessionRecord> find(Caller caller, String id) {

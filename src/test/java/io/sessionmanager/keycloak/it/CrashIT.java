@@ -16,9 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.stream.IntStream;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.assertRefreshRefused;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +56,7 @@ class CrashIT {
     @Test
     void aNodeKilledDuringARevokeAllLeavesNothingHalfRevokedAndTheRevokeCanBeRepeated() throws Exception {
         String kimId = realm.createUser("kim");
-        List<Tokens> sessions = signIn("kim", SESSIONS);
+        List<Tokens> sessions = realm.loginMany("kim", SESSIONS);
 
         CompletableFuture<Integer> revokeAll = CompletableFuture.supplyAsync(
                 () -> Http.delete(realm.sessionsUrl(), sessions.get(0).accessToken()).status());
@@ -113,17 +110,6 @@ class CrashIT {
         assertThat(resumed.json().path("ended").asLong()).isEqualTo(SEEDED - endedBeforeTheCrash.size());
         Map<String, String> endedAfter = endedAtById(db);
         assertThat(endedAfter).hasSize(SEEDED).containsAllEntriesOf(endedBeforeTheCrash);
-    }
-
-    private List<Tokens> signIn(String username, int count) {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<CompletableFuture<Tokens>> signIns = IntStream.range(0, count)
-                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> realm.login(username), pool)).toList();
-            return signIns.stream().map(CompletableFuture::join).toList();
-        } finally {
-            pool.shutdown();
-        }
     }
 
     private Map<String, String> statusBySessionId(String userId) {

@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 
 /**
  * A realm made for one test class through the admin API: the session-manager listener on, events
@@ -187,6 +191,18 @@ public final class TestRealm {
 
     public Tokens login(String username) {
         return login(username, "openid", Map.of());
+    }
+
+    /** {@code count} sign-ins of one user, several at a time: a user with many devices, or a bot. */
+    public List<Tokens> loginMany(String username, int count) {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<Tokens>> signIns = IntStream.range(0, count)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> login(username), pool)).toList();
+            return signIns.stream().map(CompletableFuture::join).toList();
+        } finally {
+            pool.shutdown();
+        }
     }
 
     public Tokens loginOffline(String username) {
