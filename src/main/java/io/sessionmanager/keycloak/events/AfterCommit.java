@@ -31,29 +31,22 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
     private final String realmId;
     private final BooleanSupplier condition;
     private final RealmTask task;
-    private final RealmTask fallback;
     private final boolean evenOnRollback;
     private final int attempts;
 
     private AfterCommit(KeycloakSessionFactory factory, String realmId, BooleanSupplier condition, RealmTask task,
-                        RealmTask fallback, boolean evenOnRollback, int attempts) {
+                        boolean evenOnRollback, int attempts) {
         this.factory = factory;
         this.realmId = realmId;
         this.condition = condition;
         this.task = task;
-        this.fallback = fallback;
         this.evenOnRollback = evenOnRollback;
         this.attempts = attempts;
     }
 
     static void run(KeycloakSession session, String realmId, RealmTask task) {
-        run(session, realmId, task, null);
-    }
-
-    /** As {@link #run(KeycloakSession, String, RealmTask)}; should the task fail, {@code fallback} runs instead. */
-    static void run(KeycloakSession session, String realmId, RealmTask task, RealmTask fallback) {
         session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
-                realmId, () -> true, task, fallback, false, 1));
+                realmId, () -> true, task, false, 1));
     }
 
     /**
@@ -64,7 +57,7 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
     public static void whenEndedIf(KeycloakSession session, String realmId, BooleanSupplier condition,
                                    RealmTask task) {
         session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
-                realmId, condition, task, null, true, 1));
+                realmId, condition, task, true, 1));
     }
 
     /**
@@ -74,7 +67,7 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
      */
     static void runPolicy(KeycloakSession session, String realmId, RealmTask task) {
         session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session.getKeycloakSessionFactory(),
-                realmId, () -> true, task, null, false, POLICY_ATTEMPTS));
+                realmId, () -> true, task, false, POLICY_ATTEMPTS));
     }
 
     @Override
@@ -87,10 +80,6 @@ public final class AfterCommit extends AbstractKeycloakTransaction {
             return;
         }
         RuntimeException failure = attempt(task);
-        if (failure != null && fallback != null) {
-            LOG.debugf(failure, "Session-manager work after commit failed; running its fallback");
-            failure = attempt(fallback);
-        }
         if (failure == null) {
             RecordingFailures.succeeded();
         } else {

@@ -82,11 +82,7 @@ final class SessionEventListener implements EventListenerProvider {
                 ipAddress(event.getIpAddress()), userAgent(), device(), rememberMe, event.getTime(),
                 maxLifespan < 0 ? null : maxLifespan, session.getContext().getUri().getBaseUri());
         throttle.written(event.getSessionId(), event.getTime());
-        if (createdItsSession(realm, event)) {
-            // Something may have recorded the session meanwhile (a password change reconciles): then update that.
-            AfterCommit.run(session, event.getRealmId(), (s, r) -> recorder.newSignIn(s, signIn),
-                    (s, r) -> recorder.signIn(s, signIn));
-        } else {
+        if (!(createdItsSession(realm, event) && recorder.newSignIn(session, realm, signIn))) {
             AfterCommit.run(session, event.getRealmId(), (s, r) -> recorder.signIn(s, signIn));
         }
     }

@@ -36,16 +36,34 @@ final class SessionRecorder {
     }
 
     /**
-     * Records a sign-in that created its Keycloak session, without looking for a record first: a
-     * quarter of the cost of recording a sign-in. Fails at commit if one exists after all.
+     * Records a sign-in that created its Keycloak session in the sign-in's own transaction: one
+     * insert, no transaction of its own, no look for a record first. Inside a savepoint, so that a
+     * failed write (a record of the session exists after all, the table is broken) leaves the
+     * sign-in as it was; returns false then, for the caller to record it after the commit instead.
      */
-    void newSignIn(KeycloakSession s, SignIn signIn) {
+    boolean newSignIn(KeycloakSession s, RealmModel realm, SignIn signIn) {
         SessionStore store = SessionStore.of(s);
-        store.commitWithoutWaitingForDisk();
-        insert(s, store, signIn);
+        SessionRecord record = newRecord(signIn);
+        boolean inserted = store.inSavepoint(() -> {
+            record.setNewDevice(fromNewDevice(s, store, realm, signIn));
+            store.insertRow(record);
+        });
+        if (inserted) {
+            RecordingFailures.succeeded();
+            alertIfNewDevice(s, realm, record, signIn);
+        }
+        return inserted;
     }
 
     private static void insert(KeycloakSession s, SessionStore store, SignIn signIn) {
+        SessionRecord record = newRecord(signIn);
+        RealmModel realm = s.getContext().getRealm();
+        record.setNewDevice(fromNewDevice(s, store, realm, signIn));
+        store.insert(record);
+        alertIfNewDevice(s, realm, record, signIn);
+    }
+
+    private static SessionRecord newRecord(SignIn signIn) {
         SessionRecord record = SessionRecord.newActive(signIn.realmId(), signIn.userId(), signIn.keycloakSessionId(),
                 signIn.at());
         record.setUserAgent(signIn.userAgent());
@@ -55,9 +73,10 @@ final class SessionRecorder {
         record.setRememberMe(signIn.rememberMe());
         record.setExpiresAt(signIn.expiresAt());
         record.addClientIds(Collections.singletonList(signIn.clientId()));
-        RealmModel realm = s.getContext().getRealm();
-        record.setNewDevice(fromNewDevice(s, store, realm, signIn));
-        store.insert(record);
+        return record;
+    }
+
+    private static void alertIfNewDevice(KeycloakSession s, RealmModel realm, SessionRecord record, SignIn signIn) {
         if (record.isNewDevice()) {
             NewDeviceAlert.afterCommit(s, realm, record, signIn.clientId(), signIn.serverUri());
         }

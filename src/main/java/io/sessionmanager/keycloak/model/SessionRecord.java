@@ -152,6 +152,11 @@ public class SessionRecord {
         endedAt = null;
     }
 
+    /** The clients column as stored: client ids joined by commas, or null for none. */
+    String clientsColumn() {
+        return clients;
+    }
+
     /** Client ids in the order they were first used. */
     public Set<String> clientIds() {
         Set<String> ids = new LinkedHashSet<>();

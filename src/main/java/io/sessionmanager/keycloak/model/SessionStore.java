@@ -3,23 +3,33 @@ package io.sessionmanager.keycloak.model;
 import io.sessionmanager.keycloak.device.DeviceInfo;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-import jakarta.persistence.TypedQuery;
+import org.hibernate.Session;
 import org.hibernate.dialect.PostgreSQLDialect;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.jdbc.ReturningWork;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Every read and write of the extension's tables. Runs in the caller's Keycloak transaction. */
 public final class SessionStore {
 
     private static final Logger LOG = Logger.getLogger(SessionStore.class);
+    private static final String SAVEPOINT = "sm_record";
 
     /** Whether Keycloak's database is PostgreSQL; the same for the server's lifetime. */
     private static volatile Boolean postgres;
@@ -179,15 +189,50 @@ public final class SessionStore {
         return Optional.ofNullable(em.find(SessionRecord.class, id));
     }
 
+    /**
+     * Runs {@code work} inside a savepoint of this transaction. Should it fail, the transaction is
+     * rolled back to the savepoint and false returned: the caller's transaction commits as if the
+     * work had never run. For the writes a sign-in makes in its own transaction, which must never
+     * fail it. The work may use only this store's JDBC methods ({@link #insertRow},
+     * {@link #hasOtherRecord}, {@link #hasSessionFromDevice}): an error raised through JPA would mark
+     * Keycloak's whole transaction for rollback, and Agroal refuses JDBC's own savepoint rollback
+     * inside a JTA transaction, hence plain SQL.
+     */
+    public boolean inSavepoint(Runnable work) {
+        jdbc(connection -> execute(connection, "savepoint " + SAVEPOINT));
+        try {
+            work.run();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Write in the request's transaction failed; rolled back to its savepoint");
+            jdbc(connection -> execute(connection, "rollback to savepoint " + SAVEPOINT));
+            return false;
+        }
+    }
+
+    /** Inserts a new record with one SQL insert on this transaction's connection. */
+    public void insertRow(SessionRecord record) {
+        DeviceInfo device = record.getDeviceInfo();
+        jdbc(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("insert into SM_SESSION (ID, REALM_ID, USER_ID,"
+                    + " KC_SESSION_ID, TYPE, STATUS, USER_AGENT, BROWSER, OS, OS_VERSION, DEVICE, MOBILE, IP_ADDRESS,"
+                    + " LAST_IP_ADDRESS, CLIENTS, REMEMBER_ME, CREATED_AT, LAST_ACTIVE, EXPIRES_AT, NEW_DEVICE)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bind(insert, record.getId(), record.getRealmId(), record.getUserId(), record.getKeycloakSessionId(),
+                        record.getType().name(), record.getStatus().name(), record.getUserAgent(), device.browser(),
+                        device.os(), device.osVersion(), device.device(), device.mobile(), record.getIpAddress(),
+                        record.getLastIpAddress(), record.clientsColumn(), record.isRememberMe(), record.getCreatedAt(),
+                        record.getLastActive(), record.getExpiresAt(), record.isNewDevice());
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** Whether the user has a record besides this session's: none means this is their first sign-in. */
     public boolean hasOtherRecord(String realmId, String userId, String keycloakSessionId) {
-        return !em.createQuery("select r.id from SessionRecord r where r.realmId = :realmId and r.userId = :userId"
-                        + " and r.keycloakSessionId <> :kcId", String.class)
-                .setParameter("realmId", realmId)
-                .setParameter("userId", userId)
-                .setParameter("kcId", keycloakSessionId)
-                .setMaxResults(1)
-                .getResultList().isEmpty();
+        return exists("select ID from SM_SESSION where REALM_ID = ? and USER_ID = ? and KC_SESSION_ID <> ?",
+                realmId, userId, keycloakSessionId);
     }
 
     /**
@@ -197,24 +242,82 @@ public final class SessionStore {
     public boolean hasSessionFromDevice(String realmId, String userId, String keycloakSessionId, DeviceInfo device,
                                         long endedSince) {
         String family = device.browserFamily();
-        String query = "select r.id from SessionRecord r where r.realmId = :realmId and r.userId = :userId"
-                + " and r.keycloakSessionId <> :kcId and (r.status = :active or r.endedAt >= :endedSince)"
-                + (family == null ? " and r.browser is null"
-                        : " and (r.browser = :family or r.browser like :versioned escape '!')")
-                + (device.os() == null ? " and r.os is null" : " and r.os = :os");
-        TypedQuery<String> select = em.createQuery(query, String.class)
-                .setParameter("realmId", realmId)
-                .setParameter("userId", userId)
-                .setParameter("kcId", keycloakSessionId)
-                .setParameter("active", SessionStatus.ACTIVE)
-                .setParameter("endedSince", endedSince);
-        if (family != null) {
-            select.setParameter("family", family).setParameter("versioned", family.replaceAll("[!%_]", "!$0") + "/%");
+        List<Object> parameters = new ArrayList<>(List.of(realmId, userId, keycloakSessionId,
+                SessionStatus.ACTIVE.name(), endedSince));
+        StringBuilder query = new StringBuilder("select ID from SM_SESSION where REALM_ID = ? and USER_ID = ?"
+                + " and KC_SESSION_ID <> ? and (STATUS = ? or ENDED_AT >= ?)");
+        if (family == null) {
+            query.append(" and BROWSER is null");
+        } else {
+            query.append(" and (BROWSER = ? or BROWSER like ? escape '!')");
+            parameters.addAll(List.of(family, family.replaceAll("[!%_]", "!$0") + "/%"));
         }
-        if (device.os() != null) {
-            select.setParameter("os", device.os());
+        if (device.os() == null) {
+            query.append(" and OS is null");
+        } else {
+            query.append(" and OS = ?");
+            parameters.add(device.os());
         }
-        return !select.setMaxResults(1).getResultList().isEmpty();
+        return exists(query.toString(), parameters.toArray());
+    }
+
+    private boolean exists(String query, Object... parameters) {
+        return jdbc(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(query)) {
+                select.setMaxRows(1);
+                bind(select, parameters);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        });
+    }
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+    }
+
+    private static Void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+        return null;
+    }
+
+    /** JDBC on this transaction's connection, its SQL errors rethrown unchecked. */
+    private <T> T jdbc(ReturningWork<T> work) {
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            try {
+                return work.execute(connection);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * The ids of a user's sessions in Keycloak's own table of sessions (with persistent user
+     * sessions, Keycloak's default, it holds every session), expired ones included: one indexed
+     * query of ids, where loading the sessions as Keycloak's own list does reads their whole rows,
+     * their client sessions and a JSON parse of each one's notes.
+     */
+    public KeycloakSessionIds keycloakSessionIds(String realmId, String userId) {
+        return jdbc(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select USER_SESSION_ID, OFFLINE_FLAG"
+                    + " from OFFLINE_USER_SESSION where USER_ID = ? and REALM_ID = ?")) {
+                bind(select, userId, realmId);
+                Set<String> online = new LinkedHashSet<>();
+                Set<String> offline = new LinkedHashSet<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        ("1".equals(rows.getString(2)) ? offline : online).add(rows.getString(1));
+                    }
+                }
+                return new KeycloakSessionIds(online, offline);
+            }
+        });
     }
 
     public List<SessionRecord> findActive(String realmId, String userId) {

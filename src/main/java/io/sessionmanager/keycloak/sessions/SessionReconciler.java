@@ -1,16 +1,19 @@
 package io.sessionmanager.keycloak.sessions;
 
 import io.sessionmanager.keycloak.model.EndReason;
+import io.sessionmanager.keycloak.model.KeycloakSessionIds;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.model.SessionType;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import org.jboss.logging.Logger;
+import org.keycloak.common.Profile;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.UserSessionProvider;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.SessionExpirationUtils;
 
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -45,8 +49,11 @@ public final class SessionReconciler {
 
     /** The user's live sessions, each backed by an active record. */
     public List<LiveSession> activeSessions(UserModel user) {
-        Map<String, UserSessionModel> online = byId(session.sessions().getUserSessionsStream(realm, user));
-        Map<String, UserSessionModel> offline = byId(session.sessions().getOfflineUserSessionsStream(realm, user));
+        // Keycloak's database holds online sessions too with persistent user sessions (on by default).
+        Optional<KeycloakSessionIds> ids = Profile.isFeatureEnabled(Profile.Feature.PERSISTENT_USER_SESSIONS)
+                ? Optional.of(store.keycloakSessionIds(realm.getId(), user.getId())) : Optional.empty();
+        Map<String, UserSessionModel> online = keycloakSessions(user, ids, false);
+        Map<String, UserSessionModel> offline = keycloakSessions(user, ids, true);
         Set<String> unrecorded = new LinkedHashSet<>(online.keySet());
         unrecorded.addAll(offline.keySet());
 
@@ -154,6 +161,22 @@ public final class SessionReconciler {
                 record.getLastActive(), realm);
         boolean pastMax = record.getExpiresAt() != null && now >= record.getExpiresAt();
         return pastMax || now >= idleDeadline ? EndReason.EXPIRED : EndReason.LOGGED_OUT;
+    }
+
+    /**
+     * The user's online or offline sessions Keycloak holds and still counts as valid. Where
+     * Keycloak's database holds every session, those it lists are looked up by id (Keycloak's
+     * cache usually has them, and drops any that expired) instead of loading them all from the
+     * database as Keycloak's own list does.
+     */
+    private Map<String, UserSessionModel> keycloakSessions(UserModel user, Optional<KeycloakSessionIds> ids,
+                                                           boolean offline) {
+        UserSessionProvider sessions = session.sessions();
+        return ids.map(known -> byId(known.of(offline).stream()
+                        .map(id -> offline ? sessions.getOfflineUserSession(realm, id) : sessions.getUserSession(realm, id))
+                        .filter(s -> s != null && s.getUser().getId().equals(user.getId()))))
+                .orElseGet(() -> byId(offline ? sessions.getOfflineUserSessionsStream(realm, user)
+                        : sessions.getUserSessionsStream(realm, user)));
     }
 
     private static Map<String, UserSessionModel> byId(Stream<UserSessionModel> sessions) {

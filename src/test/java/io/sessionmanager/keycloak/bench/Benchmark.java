@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,7 +39,7 @@ public final class Benchmark {
     private final DistributionServer server;
     private final Settings settings;
     private final boolean profile;
-    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final Figures figures = new Figures();
     private TestRealm on;
     private TestRealm seedRealm;
 
@@ -46,7 +47,7 @@ public final class Benchmark {
      * How long and how much: the defaults take about twelve minutes; --quick is a smoke run. Many
      * short alternating rounds cancel the machine's drift better than a few long ones.
      */
-    record Settings(Duration round, int rounds, int otherRows, int sessionsForMemory) {
+    record Settings(Duration round, int rounds, int otherRows, int sessionsForMemory, Set<String> only) {
     }
 
     private Benchmark(DistributionServer server, Settings settings, boolean profile) {
@@ -71,9 +72,11 @@ public final class Benchmark {
         if (dbIndex >= 0) {
             System.setProperty("keycloak.db", arguments.get(dbIndex + 1));
         }
+        int onlyIndex = arguments.indexOf("--only");
+        Set<String> only = onlyIndex < 0 ? Set.of() : Set.of(arguments.get(onlyIndex + 1).split(","));
         Settings settings = arguments.contains("--quick")
-                ? new Settings(Duration.ofSeconds(3), 2, 100_000, 1_000)
-                : new Settings(Duration.ofSeconds(5), 8, 1_000_000, 10_000);
+                ? new Settings(Duration.ofSeconds(3), 2, 100_000, 1_000, only)
+                : new Settings(Duration.ofSeconds(5), 8, 1_000_000, 10_000, only);
         try (DistributionServer server = DistributionServer.start("bench-server", List.of(
                 "--spi-session-manager--default--cleanup-initial-delay=PT24H"))) {
             new Benchmark(server, settings, arguments.contains("--profile")).run(String.join(" ", args));
@@ -87,32 +90,53 @@ public final class Benchmark {
 
     private void run(String args) throws Exception {
         createRealms();
-        results.put("login_ratio", ratio("login", worker -> {
-            String user = "user" + (worker % USERS);
-            return realm -> () -> client.login(realm, user, PASSWORD) != null;
-        }));
-        results.put("refresh_ratio", ratio("refresh", worker -> {
-            Map<String, String> tokens = new LinkedHashMap<>();
-            String user = "user" + (worker % USERS);
-            return realm -> () -> client.refresh(realm, tokens.computeIfAbsent(realm, r -> refreshToken(r, user))) != null;
-        }));
-        for (Map.Entry<String, Object> figure : new NewDeviceSignIns(server, client, settings.round(), settings.rounds())
-                .measure().entrySet()) {
-            print(figure.getKey(), ((Number) figure.getValue()).doubleValue());
-            results.put(figure.getKey(), figure.getValue());
+        if (includes("login")) {
+            ratio("login", worker -> {
+                String user = "user" + (worker % USERS);
+                return realm -> () -> client.login(realm, user, PASSWORD) != null;
+            });
         }
-        seedOtherRows(settings.otherRows());
-        listing();
-        revokeAll();
-        cleanup();
-        memory();
-        Map<String, Object> machine = machine();
-        results.put("machine", machine);
-        results.put("command", "bench/run " + args);
+        if (includes("refresh")) {
+            ratio("refresh", worker -> {
+                Map<String, String> tokens = new LinkedHashMap<>();
+                String user = "user" + (worker % USERS);
+                return realm -> () -> client.refresh(realm, tokens.computeIfAbsent(realm, r -> refreshToken(r, user))) != null;
+            });
+        }
+        if (includes("new-device")) {
+            newDeviceSignIns();
+        }
+        if (includes("list") || includes("cleanup")) {
+            seedOtherRows(settings.otherRows());
+            gatherStatistics();
+        }
+        if (includes("list")) {
+            listing();
+        }
+        if (includes("revoke-all")) {
+            revokeAll();
+        }
+        if (includes("cleanup")) {
+            cleanup();
+        }
+        if (includes("memory")) {
+            memory();
+        }
+        figures.record("machine", machine());
+        figures.record("command", "bench/run " + args);
         Path out = Path.of("target/bench/results.json");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        Files.writeString(out, Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(figures.results()));
         System.out.println("results: " + out.toAbsolutePath());
+    }
+
+    /** Whether the run measures this figure: all of them unless --only names some. */
+    private boolean includes(String figure) {
+        return settings.only().isEmpty() || settings.only().contains(figure);
+    }
+
+    private void newDeviceSignIns() throws Exception {
+        new NewDeviceSignIns(server, client, settings.round(), settings.rounds()).measure(figures);
     }
 
     private void createRealms() {
@@ -133,13 +157,13 @@ public final class Benchmark {
     }
 
     /** Throughput with the listener on over off: warm-up, then alternating rounds, medians. */
-    private double ratio(String name, java.util.function.IntFunction<java.util.function.Function<String,
+    private void ratio(String name, java.util.function.IntFunction<java.util.function.Function<String,
             java.util.concurrent.Callable<Boolean>>> operation) throws Exception {
         for (String realm : List.of(ON, OFF)) {
             Load.run(WORKERS, settings.round().multipliedBy(2), worker -> operation.apply(worker).apply(realm));
         }
-        List<Double> on = new ArrayList<>();
-        List<Double> off = new ArrayList<>();
+        Rounds on = new Rounds();
+        Rounds off = new Rounds();
         for (int round = 0; round < settings.rounds(); round++) {
             boolean onFirst = round % 2 == 0;
             for (String realm : onFirst ? List.of(ON, OFF) : List.of(OFF, ON)) {
@@ -148,13 +172,9 @@ public final class Benchmark {
                 (realm.equals(ON) ? on : off).add(stats.perSecond());
             }
         }
-        double ratio = median(on) / median(off);
-        print(name + "_per_s_on", median(on));
-        print(name + "_per_s_off", median(off));
-        print(name + "_ratio", ratio);
-        results.put(name + "_per_s_on", median(on));
-        results.put(name + "_per_s_off", median(off));
-        return ratio;
+        figures.put(name + "_per_s_on", on);
+        figures.put(name + "_per_s_off", off);
+        figures.ratio(name + "_ratio", on, off);
     }
 
     private String refreshToken(String realm, String user) {
@@ -183,10 +203,9 @@ public final class Benchmark {
                         + " from " + series(db, from, to));
             }
         }
-        print("seeded_rows", count);
-        print("seed_seconds", (System.nanoTime() - start) / 1e9);
-        results.put("seeded_rows", count);
-        results.put("seed_realm_id", realmId);
+        figures.put("seeded_rows", count);
+        figures.put("seed_seconds", (System.nanoTime() - start) / 1e9);
+        figures.record("seed_realm_id", realmId);
     }
 
     private static String series(Database db, int from, int to) {
@@ -197,24 +216,40 @@ public final class Benchmark {
         };
     }
 
-    /** p50 of our list beside Keycloak's own, for a user with 20 sessions. */
+    /**
+     * PostgreSQL's planner statistics, as a production database has them: this machine's
+     * PostgreSQL runs without autovacuum, so nothing else would gather them, and without them the
+     * planner scans whole tables for Keycloak's session queries (both lists then measure that).
+     */
+    private void gatherStatistics() {
+        if (server.database().kind().equals("postgres")) {
+            server.database().update("analyze");
+        }
+    }
+
+    /**
+     * p50 of our list beside Keycloak's own, for a user with 20 sessions: one client, a warm-up of
+     * each, then alternating rounds, the median of each round's p50.
+     */
     private void listing() throws Exception {
         String bearer = signInTimes("lister", 19);
-        Load.Stats ours = null;
-        Load.Stats theirs = null;
-        for (int round = 0; round < 3; round++) {
-            theirs = profiled("list-keycloak-" + round, () -> Load.run(1, settings.round(),
-                    w -> () -> client.get("/realms/" + ON + "/account/sessions", bearer) == 200));
-            ours = profiled("list-ours-" + round, () -> Load.run(1, settings.round(),
-                    w -> () -> client.get("/realms/" + ON + "/sessions", bearer) == 200));
+        for (String path : List.of("/realms/" + ON + "/sessions", "/realms/" + ON + "/account/sessions")) {
+            Load.run(1, settings.round(), w -> () -> client.get(path, bearer) == 200);
         }
-        double ratio = ours.percentileMillis(50) / theirs.percentileMillis(50);
-        print("list_p50_ms", ours.percentileMillis(50));
-        print("account_sessions_p50_ms", theirs.percentileMillis(50));
-        print("list_p50_ratio", ratio);
-        results.put("list_p50_ms", ours.percentileMillis(50));
-        results.put("account_sessions_p50_ms", theirs.percentileMillis(50));
-        results.put("list_p50_ratio", ratio);
+        Rounds ours = new Rounds();
+        Rounds theirs = new Rounds();
+        for (int round = 0; round < settings.rounds(); round++) {
+            boolean oursFirst = round % 2 == 0;
+            for (boolean isOurs : oursFirst ? List.of(true, false) : List.of(false, true)) {
+                String path = isOurs ? "/realms/" + ON + "/sessions" : "/realms/" + ON + "/account/sessions";
+                Load.Stats stats = profiled((isOurs ? "list-ours-" : "list-keycloak-") + round,
+                        () -> Load.run(1, settings.round(), w -> () -> client.get(path, bearer) == 200));
+                (isOurs ? ours : theirs).add(stats.percentileMillis(50));
+            }
+        }
+        figures.put("list_p50_ms", ours);
+        figures.put("account_sessions_p50_ms", theirs);
+        figures.ratio("list_p50_ratio", ours, theirs);
     }
 
     /**
@@ -222,8 +257,8 @@ public final class Benchmark {
      * /account/sessions: alternating rounds, medians.
      */
     private void revokeAll() throws Exception {
-        List<Double> ours = new ArrayList<>();
-        List<Double> theirs = new ArrayList<>();
+        Rounds ours = new Rounds();
+        Rounds theirs = new Rounds();
         for (int round = 0; round < 3; round++) {
             boolean oursFirst = round % 2 == 0;
             for (boolean isOurs : oursFirst ? List.of(true, false) : List.of(false, true)) {
@@ -233,13 +268,9 @@ public final class Benchmark {
                                 "revoke-all-keycloak-" + round));
             }
         }
-        double ratio = median(ours) / median(theirs);
-        print("revoke_all_ms_per_session", median(ours));
-        print("account_revoke_all_ms_per_session", median(theirs));
-        print("revoke_all_ratio", ratio);
-        results.put("revoke_all_ms_per_session", median(ours));
-        results.put("account_revoke_all_ms_per_session", median(theirs));
-        results.put("revoke_all_ratio", ratio);
+        figures.put("revoke_all_ms_per_session", ours);
+        figures.put("account_revoke_all_ms_per_session", theirs);
+        figures.ratio("revoke_all_ratio", ours, theirs);
     }
 
     private double revokeAllMillisPerSession(String user, String path, String profileName) throws Exception {
@@ -275,16 +306,11 @@ public final class Benchmark {
         Http.Reply reply = cleanup.get();
         double seconds = (System.nanoTime() - t0) / 1e9;
         long deleted = reply.json().path("deleted").asLong();
-        print("cleanup_deleted", deleted);
-        print("cleanup_rows_per_s", deleted / seconds);
-        print("login_p99_ms_at_rest", rest.percentileMillis(99));
-        print("login_p99_ms_during_cleanup", during.percentileMillis(99));
-        print("cleanup_login_p99_ratio", during.percentileMillis(99) / rest.percentileMillis(99));
-        results.put("cleanup_deleted", deleted);
-        results.put("cleanup_rows_per_s", deleted / seconds);
-        results.put("login_p99_ms_at_rest", rest.percentileMillis(99));
-        results.put("login_p99_ms_during_cleanup", during.percentileMillis(99));
-        results.put("cleanup_login_p99_ratio", during.percentileMillis(99) / rest.percentileMillis(99));
+        figures.put("cleanup_deleted", deleted);
+        figures.put("cleanup_rows_per_s", deleted / seconds);
+        figures.put("login_p99_ms_at_rest", rest.percentileMillis(99));
+        figures.put("login_p99_ms_during_cleanup", during.percentileMillis(99));
+        figures.put("cleanup_login_p99_ratio", during.percentileMillis(99) / rest.percentileMillis(99));
     }
 
     /** Heap after a full GC with n more sessions, listener on against listener off. */
@@ -296,10 +322,9 @@ public final class Benchmark {
         createSessions(ON, n);
         long on = heapUsedAfterGc();
         double perTenThousand = ((on - off) - (off - base)) / 1e6 * 10_000 / n;
-        print("heap_mb_per_10k_sessions_listener_off", (off - base) / 1e6 * 10_000 / n);
-        print("heap_mb_per_10k_sessions_listener_on", (on - off) / 1e6 * 10_000 / n);
-        print("memory_mb_per_10k_sessions", perTenThousand);
-        results.put("memory_mb_per_10k_sessions", perTenThousand);
+        figures.put("heap_mb_per_10k_sessions_listener_off", (off - base) / 1e6 * 10_000 / n);
+        figures.put("heap_mb_per_10k_sessions_listener_on", (on - off) / 1e6 * 10_000 / n);
+        figures.put("memory_mb_per_10k_sessions", perTenThousand);
     }
 
     private void createSessions(String realm, int n) {
@@ -360,14 +385,6 @@ public final class Benchmark {
         return machine;
     }
 
-    static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
 
-    private static void print(String name, double value) {
-        System.out.printf("%-40s %12.3f%n", name, value);
-    }
 
 }

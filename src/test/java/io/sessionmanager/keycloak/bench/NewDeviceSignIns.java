@@ -62,36 +62,33 @@ final class NewDeviceSignIns {
      * Per second over the realm without the extension: {@code login_new_device_ratio} (mail server
      * up), {@code login_new_device_smtp_down_ratio}, {@code login_new_device_mail_off_ratio}; and the mails.
      */
-    Map<String, Object> measure() throws Exception {
-        Map<String, Object> results = new LinkedHashMap<>();
+    void measure(Figures figures) throws Exception {
         try (Mailbox mailbox = Mailbox.start()) {
             realm(UP, mailbox.smtpServer(), true);
             TestRealm down = realm(DOWN, Map.of("host", "127.0.0.1", "port", String.valueOf(Mailbox.unusedPort()),
                     "from", "keycloak@example.org"), true);
             realm(QUIET, Map.of(), true);
             realm(OFF, Map.of(), false);
-            Map<String, List<Double>> perSecond = new LinkedHashMap<>();
+            Map<String, Rounds> perSecond = new LinkedHashMap<>();
             List<String> realms = List.of(UP, DOWN, QUIET, OFF);
             realms.forEach(realm -> run(realm, round));
             for (int i = 0; i < rounds; i++) {
                 for (int k = 0; k < realms.size(); k++) {
                     String realm = realms.get((i + k) % realms.size());
-                    perSecond.computeIfAbsent(realm, r -> new ArrayList<>()).add(run(realm, round).perSecond());
+                    perSecond.computeIfAbsent(realm, r -> new Rounds()).add(run(realm, round).perSecond());
                 }
             }
-            double off = Benchmark.median(perSecond.get(OFF));
-            results.put("login_new_device_per_s_off", off);
-            results.put("login_new_device_per_s_mail_up", Benchmark.median(perSecond.get(UP)));
-            results.put("login_new_device_per_s_mail_down", Benchmark.median(perSecond.get(DOWN)));
-            results.put("login_new_device_per_s_mail_off", Benchmark.median(perSecond.get(QUIET)));
-            results.put("login_new_device_mail_off_ratio", Benchmark.median(perSecond.get(QUIET)) / off);
-            results.put("login_new_device_ratio", Benchmark.median(perSecond.get(UP)) / off);
-            results.put("login_new_device_smtp_down_ratio", Benchmark.median(perSecond.get(DOWN)) / off);
-            results.put("new_device_mails_sent", mailsSent(mailbox));
-            results.put("new_device_mails_failed", down.admin().mustGet(down.adminApi() + "/status").json()
+            figures.put("login_new_device_per_s_off", perSecond.get(OFF));
+            figures.put("login_new_device_per_s_mail_up", perSecond.get(UP));
+            figures.put("login_new_device_per_s_mail_down", perSecond.get(DOWN));
+            figures.put("login_new_device_per_s_mail_off", perSecond.get(QUIET));
+            figures.ratio("login_new_device_mail_off_ratio", perSecond.get(QUIET), perSecond.get(OFF));
+            figures.ratio("login_new_device_ratio", perSecond.get(UP), perSecond.get(OFF));
+            figures.ratio("login_new_device_smtp_down_ratio", perSecond.get(DOWN), perSecond.get(OFF));
+            figures.put("new_device_mails_sent", mailsSent(mailbox));
+            figures.put("new_device_mails_failed", down.admin().mustGet(down.adminApi() + "/status").json()
                     .path("failedNewDeviceMails").asLong());
         }
-        return results;
     }
 
     /** One user's sign-in from the next device, then its sign-out (both counted, in every realm alike). */

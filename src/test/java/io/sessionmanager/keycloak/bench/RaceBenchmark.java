@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -37,7 +36,7 @@ final class RaceBenchmark {
     private final TestRealm guarded;
     private final TestRealm plain;
     private final int rounds;
-    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final Figures figures = new Figures();
     private int users;
 
     /** A revocation path: given the realm, the victim's user id and its tokens, makes the revoking call. */
@@ -66,10 +65,10 @@ final class RaceBenchmark {
             // Refreshes first, while the servers hold the same, small amount of data.
             benchmark.refreshCost(List.of(withExtension, without, control), refreshRound, quick ? 2 : 8);
             benchmark.resurrections();
-            benchmark.results.put("command", "bench/run " + args);
+            benchmark.figures.record("command", "bench/run " + args);
             Path out = Path.of("target/bench/race.json");
             Files.createDirectories(out.getParent());
-            Files.writeString(out, Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(benchmark.results));
+            Files.writeString(out, Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(benchmark.figures.results()));
             System.out.println("results: " + out.toAbsolutePath());
         }
     }
@@ -110,7 +109,7 @@ final class RaceBenchmark {
         double per100 = 100.0 * (failed[0] + failed[1]) / rounds;
         System.out.printf("%-48s %6.1f per 100 rounds (1 loop: %d of %d, 12 loops: %d of %d)%n", name + "_resurrections",
                 per100, failed[0], (rounds + 1) / 2, failed[1], rounds / 2);
-        results.put(name + "_resurrections_per_100", per100);
+        figures.record(name + "_resurrections_per_100", per100);
     }
 
     /**
@@ -129,7 +128,7 @@ final class RaceBenchmark {
             clients.add(new BenchClient(server.baseUrl()));
             refreshTokens.add(realm.login("refresher").refreshToken());
         }
-        List<List<Double>> perSecond = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<Rounds> perSecond = List.of(new Rounds(), new Rounds(), new Rounds());
         for (int i = 0; i <= roundCount; i++) {
             for (int k = 0; k < servers.size(); k++) {
                 int server = (i + k) % servers.size();
@@ -142,20 +141,9 @@ final class RaceBenchmark {
             }
         }
         for (int server = 0; server < servers.size(); server++) {
-            List<Double> rates = perSecond.get(server);
-            double median = Benchmark.median(rates);
-            System.out.printf("%-48s %8.1f (rounds %.0f-%.0f)%n", "refresh_per_s_" + names.get(server), median,
-                    rates.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-                    rates.stream().mapToDouble(Double::doubleValue).max().orElse(0));
-            results.put("refresh_per_s_" + names.get(server), median);
+            figures.put("refresh_per_s_" + names.get(server), perSecond.get(server));
         }
-        ratio("refresh_guard_ratio", perSecond.get(0), perSecond.get(1));
-        ratio("refresh_control_ratio", perSecond.get(2), perSecond.get(1));
-    }
-
-    private void ratio(String name, List<Double> over, List<Double> under) {
-        double ratio = Benchmark.median(over) / Benchmark.median(under);
-        System.out.printf("%-48s %8.3f%n", name, ratio);
-        results.put(name, ratio);
+        figures.ratio("refresh_guard_ratio", perSecond.get(0), perSecond.get(1));
+        figures.ratio("refresh_control_ratio", perSecond.get(2), perSecond.get(1));
     }
 }

@@ -17,6 +17,14 @@ import io.sessionmanager.keycloak.it.support.Sessions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.list;
 import static io.sessionmanager.keycloak.it.support.Sessions.history;
@@ -147,6 +155,57 @@ class SignInRecordingIT {
         assertThat(rowsFor(tokens)).isEqualTo(1);
         assertThat(db.count("select count(*) from SM_SESSION where KC_SESSION_ID = ? and USER_AGENT is not null"
                 + " and CLIENTS = ?", tokens.sessionId(), TestRealm.APP)).isEqualTo(1);
+    }
+
+    /**
+     * A new session's record is written in the sign-in's own transaction, so a write failing there
+     * must leave the sign-in untouched: the table is renamed away while sign-ins run, then back.
+     */
+    @Test
+    void signInsSucceedWhileTheTableIsBrokenAndAreListedOnceItIsBack() throws Exception {
+        realm.createUser("steady");
+        long failedBefore = failedRecordWrites();
+        List<Tokens> signedIn = new CopyOnWriteArrayList<>();
+        AtomicInteger started = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> signers = IntStream.range(0, 4).mapToObj(i -> pool.submit(() -> {
+            while (started.getAndIncrement() < 60) {
+                signedIn.add(realm.login("steady"));
+            }
+        })).collect(Collectors.toList());
+        try {
+            awaitSignIns(signedIn, 10);
+            db.update("alter table SM_SESSION rename to SM_SESSION_BROKEN");
+            try {
+                awaitSignIns(signedIn, 40);
+            } finally {
+                db.update("alter table SM_SESSION_BROKEN rename to SM_SESSION");
+            }
+            for (Future<?> signer : signers) {
+                signer.get(2, TimeUnit.MINUTES); // rethrows a failed sign-in
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(signedIn).hasSize(60);
+        assertThat(failedRecordWrites() - failedBefore).as("sign-ins that found the table broken").isPositive();
+        assertThat(signedIn).allSatisfy(tokens -> assertThat(realm.refresh(tokens.refreshToken()).status()).isEqualTo(200));
+        assertThat(list(realm, signedIn.get(0))).hasSize(60);
+        String userId = Tokens.claims(signedIn.get(0).accessToken()).path("sub").asText();
+        assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS = 'ACTIVE'", userId))
+                .isEqualTo(60);
+    }
+
+    private static void awaitSignIns(List<Tokens> signedIn, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (signedIn.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    private long failedRecordWrites() {
+        return realm.admin().mustGet(realm.adminApi() + "/status").json().path("failedRecordWrites").asLong();
     }
 
     @Test
