@@ -24,7 +24,8 @@ import org.keycloak.models.utils.SessionExpirationUtils;
  * Records sign-ins and session activity (the realm's {@code session-manager} listener; enforcing the
  * policy is {@link PolicyListener}'s, in every realm). Everything the record needs from the request (user
  * agent, device, IP as Keycloak's {@code ClientConnection} sees it) is read here on the request
- * thread; the write happens after the request commits, in {@link SessionRecorder}.
+ * thread; {@link SessionRecorder} writes a new session's record in the sign-in's own transaction
+ * (never failing it) and everything else after the request commits.
  */
 final class SessionEventListener implements EventListenerProvider {
 

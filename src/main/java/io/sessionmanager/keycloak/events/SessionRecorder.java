@@ -13,7 +13,10 @@ import org.keycloak.models.UserSessionModel;
 import java.util.Collections;
 import java.util.Optional;
 
-/** The listener's writes, each run in its own transaction after the request committed. */
+/**
+ * The listener's writes: a new session's record in the sign-in's own transaction, everything else
+ * in a transaction of its own after the request committed.
+ */
 final class SessionRecorder {
 
     private final long activityIntervalMillis;
@@ -82,16 +85,11 @@ final class SessionRecorder {
         }
     }
 
-    /**
-     * Whether no other session of the user, active or ended within retention, came from the same
-     * browser and operating system. A user's very first sign-in is from no new device: there is
-     * nothing to tell it from.
-     */
+    /** Whether the sign-in's device is new to the user, looking back as far as the realm keeps history. */
     private static boolean fromNewDevice(KeycloakSession s, SessionStore store, RealmModel realm, SignIn signIn) {
         long endedSince = signIn.at() - s.getProvider(SessionManagerConfig.class).policy(realm).historyRetention().toMillis();
-        return !store.hasSessionFromDevice(signIn.realmId(), signIn.userId(), signIn.keycloakSessionId(),
-                signIn.device(), endedSince)
-                && store.hasOtherRecord(signIn.realmId(), signIn.userId(), signIn.keycloakSessionId());
+        return store.isFromNewDevice(signIn.realmId(), signIn.userId(), signIn.keycloakSessionId(), signIn.device(),
+                endedSince);
     }
 
     /** Moves last-active forward at most once per interval; a session never seen gets its record here. */

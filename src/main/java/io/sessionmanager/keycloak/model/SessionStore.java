@@ -194,12 +194,17 @@ public final class SessionStore {
      * rolled back to the savepoint and false returned: the caller's transaction commits as if the
      * work had never run. For the writes a sign-in makes in its own transaction, which must never
      * fail it. The work may use only this store's JDBC methods ({@link #insertRow},
-     * {@link #hasOtherRecord}, {@link #hasSessionFromDevice}): an error raised through JPA would mark
-     * Keycloak's whole transaction for rollback, and Agroal refuses JDBC's own savepoint rollback
-     * inside a JTA transaction, hence plain SQL.
+     * {@link #isFromNewDevice}): an error raised through JPA would mark Keycloak's whole
+     * transaction for rollback, and Agroal refuses JDBC's own savepoint rollback inside a JTA
+     * transaction, hence plain SQL.
      */
     public boolean inSavepoint(Runnable work) {
-        jdbc(connection -> execute(connection, "savepoint " + SAVEPOINT));
+        try {
+            jdbc(connection -> execute(connection, "savepoint " + SAVEPOINT));
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Could not set a savepoint in the request's transaction");
+            return false;
+        }
         try {
             work.run();
             return true;
@@ -229,23 +234,19 @@ public final class SessionStore {
         });
     }
 
-    /** Whether the user has a record besides this session's: none means this is their first sign-in. */
-    public boolean hasOtherRecord(String realmId, String userId, String keycloakSessionId) {
-        return exists("select ID from SM_SESSION where REALM_ID = ? and USER_ID = ? and KC_SESSION_ID <> ?",
-                realmId, userId, keycloakSessionId);
-    }
-
     /**
-     * Whether another of the user's sessions, active or ended at or after {@code endedSince}, came
-     * from the same browser family on the same operating system as {@code device}.
+     * Whether a sign-in comes from a new device: no other session of the user, active or ended at
+     * or after {@code endedSince}, came from the same browser family on the same operating system,
+     * yet the user has some other record (a first sign-in is from no new device: there is nothing
+     * to tell it from). Both questions in one query, one round trip inside a sign-in.
      */
-    public boolean hasSessionFromDevice(String realmId, String userId, String keycloakSessionId, DeviceInfo device,
-                                        long endedSince) {
+    public boolean isFromNewDevice(String realmId, String userId, String keycloakSessionId, DeviceInfo device,
+                                   long endedSince) {
         String family = device.browserFamily();
         List<Object> parameters = new ArrayList<>(List.of(realmId, userId, keycloakSessionId,
                 SessionStatus.ACTIVE.name(), endedSince));
-        StringBuilder query = new StringBuilder("select ID from SM_SESSION where REALM_ID = ? and USER_ID = ?"
-                + " and KC_SESSION_ID <> ? and (STATUS = ? or ENDED_AT >= ?)");
+        StringBuilder query = new StringBuilder("select exists(select 1 from SM_SESSION where REALM_ID = ?"
+                + " and USER_ID = ? and KC_SESSION_ID <> ? and (STATUS = ? or ENDED_AT >= ?)");
         if (family == null) {
             query.append(" and BROWSER is null");
         } else {
@@ -258,16 +259,14 @@ public final class SessionStore {
             query.append(" and OS = ?");
             parameters.add(device.os());
         }
-        return exists(query.toString(), parameters.toArray());
-    }
-
-    private boolean exists(String query, Object... parameters) {
+        query.append("), exists(select 1 from SM_SESSION where REALM_ID = ? and USER_ID = ? and KC_SESSION_ID <> ?)");
+        parameters.addAll(List.of(realmId, userId, keycloakSessionId));
         return jdbc(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(query)) {
-                select.setMaxRows(1);
-                bind(select, parameters);
-                try (ResultSet rows = select.executeQuery()) {
-                    return rows.next();
+            try (PreparedStatement select = connection.prepareStatement(query.toString())) {
+                bind(select, parameters.toArray());
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    return !row.getBoolean(1) && row.getBoolean(2);
                 }
             }
         });

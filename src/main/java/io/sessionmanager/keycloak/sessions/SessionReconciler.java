@@ -36,6 +36,7 @@ import java.util.stream.Stream;
 public final class SessionReconciler {
 
     private static final Logger LOG = Logger.getLogger(SessionReconciler.class);
+    private static final int LOOKUPS_BY_ID = 50;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -165,18 +166,23 @@ public final class SessionReconciler {
 
     /**
      * The user's online or offline sessions Keycloak holds and still counts as valid. Where
-     * Keycloak's database holds every session, those it lists are looked up by id (Keycloak's
-     * cache usually has them, and drops any that expired) instead of loading them all from the
-     * database as Keycloak's own list does.
+     * Keycloak's database holds every session and the user has a few, those it lists are looked
+     * up by id (Keycloak's cache usually has them, and drops any that expired) instead of loading
+     * them all from the database as Keycloak's own list does. Past {@value #LOOKUPS_BY_ID}, one by
+     * one costs more than loading them in batches: a session the cache no longer holds is two
+     * queries on its own.
      */
     private Map<String, UserSessionModel> keycloakSessions(UserModel user, Optional<KeycloakSessionIds> ids,
                                                            boolean offline) {
         UserSessionProvider sessions = session.sessions();
-        return ids.map(known -> byId(known.of(offline).stream()
-                        .map(id -> offline ? sessions.getOfflineUserSession(realm, id) : sessions.getUserSession(realm, id))
-                        .filter(s -> s != null && s.getUser().getId().equals(user.getId()))))
-                .orElseGet(() -> byId(offline ? sessions.getOfflineUserSessionsStream(realm, user)
-                        : sessions.getUserSessionsStream(realm, user)));
+        Optional<Set<String>> few = ids.map(known -> known.of(offline)).filter(some -> some.size() <= LOOKUPS_BY_ID);
+        if (few.isEmpty()) {
+            return byId(offline ? sessions.getOfflineUserSessionsStream(realm, user)
+                    : sessions.getUserSessionsStream(realm, user));
+        }
+        return byId(few.get().stream()
+                .map(id -> offline ? sessions.getOfflineUserSession(realm, id) : sessions.getUserSession(realm, id))
+                .filter(s -> s != null && s.getUser().getId().equals(user.getId())));
     }
 
     private static Map<String, UserSessionModel> byId(Stream<UserSessionModel> sessions) {

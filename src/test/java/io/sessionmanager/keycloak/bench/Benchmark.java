@@ -1,6 +1,5 @@
 package io.sessionmanager.keycloak.bench;
 
-import io.sessionmanager.keycloak.it.support.Database;
 import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.DistributionServer;
 import io.sessionmanager.keycloak.it.support.TestRealm;
@@ -8,9 +7,7 @@ import io.sessionmanager.keycloak.it.support.TestRealm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,10 +40,10 @@ public final class Benchmark {
     private TestRealm seedRealm;
 
     /**
-     * How long and how much: the defaults take about twelve minutes; --quick is a smoke run. Many
+     * How long and how much: the defaults take about half an hour; --quick is a smoke run. Many
      * short alternating rounds cancel the machine's drift better than a few long ones.
      */
-    record Settings(Duration round, int rounds, int otherRows, int sessionsForMemory, Set<String> only) {
+    record Settings(Duration round, int rounds, int otherRows, int sessionsForMemory, boolean quick, Set<String> only) {
     }
 
     private Benchmark(DistributionServer server, Settings settings, boolean profile) {
@@ -75,8 +71,8 @@ public final class Benchmark {
         int onlyIndex = arguments.indexOf("--only");
         Set<String> only = onlyIndex < 0 ? Set.of() : Set.of(arguments.get(onlyIndex + 1).split(","));
         Settings settings = arguments.contains("--quick")
-                ? new Settings(Duration.ofSeconds(3), 2, 100_000, 1_000, only)
-                : new Settings(Duration.ofSeconds(5), 8, 1_000_000, 10_000, only);
+                ? new Settings(Duration.ofSeconds(3), 2, 100_000, 1_000, true, only)
+                : new Settings(Duration.ofSeconds(5), 8, 1_000_000, 10_000, false, only);
         try (DistributionServer server = DistributionServer.start("bench-server", List.of(
                 "--spi-session-manager--default--cleanup-initial-delay=PT24H"))) {
             new Benchmark(server, settings, arguments.contains("--profile")).run(String.join(" ", args));
@@ -108,7 +104,7 @@ public final class Benchmark {
         }
         if (includes("list") || includes("cleanup")) {
             seedOtherRows(settings.otherRows());
-            gatherStatistics();
+            SeededRows.gatherStatistics(server.database());
         }
         if (includes("list")) {
             listing();
@@ -121,6 +117,9 @@ public final class Benchmark {
         }
         if (includes("memory")) {
             memory();
+        }
+        if (includes("scale")) {
+            new Scale(server, client, figures, settings.quick()).measure();
         }
         figures.record("machine", machine());
         figures.record("command", "bench/run " + args);
@@ -185,71 +184,21 @@ public final class Benchmark {
         }
     }
 
-    /** Rows of other users, ended long ago, seeded straight into the table in server-side batches. */
+    /** Rows of other users, ended long ago, for the list to be measured beside and the cleanup to delete. */
     private void seedOtherRows(int count) throws SQLException {
         seedRealm = TestRealm.create(server, "bench-seed");
-        String realmId = seedRealm.id();
-        Database db = server.database();
-        long endedAt = System.currentTimeMillis() - Duration.ofDays(60).toMillis();
         long start = System.nanoTime();
-        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
-            for (int from = 1; from <= count; from += 100_000) {
-                int to = Math.min(count, from + 99_999);
-                statement.executeUpdate("insert into SM_SESSION (ID, REALM_ID, USER_ID, KC_SESSION_ID, TYPE, STATUS,"
-                        + " MOBILE, REMEMBER_ME, CREATED_AT, LAST_ACTIVE, ENDED_AT, END_REASON, IP_ADDRESS, USER_AGENT)"
-                        + " select concat('seed-', x), '" + realmId + "', concat('other-', mod(x, 50000)),"
-                        + " concat('seedkc-', x), 'ONLINE', 'REVOKED', false, false, " + (endedAt - 3_600_000) + ", "
-                        + endedAt + ", " + endedAt + ", 'USER_REVOKED', '203.0.113.7', 'Mozilla/5.0 seeded'"
-                        + " from " + series(db, from, to));
-            }
-        }
+        SeededRows.seed(server.database(), seedRealm.id(), 1, count,
+                System.currentTimeMillis() - Duration.ofDays(60).toMillis());
         figures.put("seeded_rows", count);
         figures.put("seed_seconds", (System.nanoTime() - start) / 1e9);
-        figures.record("seed_realm_id", realmId);
+        figures.record("seed_realm_id", seedRealm.id());
     }
 
-    private static String series(Database db, int from, int to) {
-        return switch (db.kind()) {
-            case "postgres" -> "generate_series(" + from + ", " + to + ") as s(x)";
-            case "mariadb" -> "(select seq as x from seq_" + from + "_to_" + to + ") s";
-            default -> "(select x from system_range(" + from + ", " + to + ")) s";
-        };
-    }
-
-    /**
-     * PostgreSQL's planner statistics, as a production database has them: this machine's
-     * PostgreSQL runs without autovacuum, so nothing else would gather them, and without them the
-     * planner scans whole tables for Keycloak's session queries (both lists then measure that).
-     */
-    private void gatherStatistics() {
-        if (server.database().kind().equals("postgres")) {
-            server.database().update("analyze");
-        }
-    }
-
-    /**
-     * p50 of our list beside Keycloak's own, for a user with 20 sessions: one client, a warm-up of
-     * each, then alternating rounds, the median of each round's p50.
-     */
+    /** p50 of our list beside Keycloak's own and the floor under both, for a user with 20 sessions. */
     private void listing() throws Exception {
-        String bearer = signInTimes("lister", 19);
-        for (String path : List.of("/realms/" + ON + "/sessions", "/realms/" + ON + "/account/sessions")) {
-            Load.run(1, settings.round(), w -> () -> client.get(path, bearer) == 200);
-        }
-        Rounds ours = new Rounds();
-        Rounds theirs = new Rounds();
-        for (int round = 0; round < settings.rounds(); round++) {
-            boolean oursFirst = round % 2 == 0;
-            for (boolean isOurs : oursFirst ? List.of(true, false) : List.of(false, true)) {
-                String path = isOurs ? "/realms/" + ON + "/sessions" : "/realms/" + ON + "/account/sessions";
-                Load.Stats stats = profiled((isOurs ? "list-ours-" : "list-keycloak-") + round,
-                        () -> Load.run(1, settings.round(), w -> () -> client.get(path, bearer) == 200));
-                (isOurs ? ours : theirs).add(stats.percentileMillis(50));
-            }
-        }
-        figures.put("list_p50_ms", ours);
-        figures.put("account_sessions_p50_ms", theirs);
-        figures.ratio("list_p50_ratio", ours, theirs);
+        ListRounds.measure(client, ON, signInTimes("lister", 19), settings.round(), settings.rounds(), "", figures,
+                this::profiled);
     }
 
     /**
@@ -296,21 +245,8 @@ public final class Benchmark {
 
     /** Deleting the seeded rows, and what it does to sign-ins meanwhile. */
     private void cleanup() throws Exception {
-        Load.Stats rest = Load.run(WORKERS, settings.round().multipliedBy(2),
-                w -> () -> client.login(ON, "user" + (w % USERS), PASSWORD) != null);
-        long t0 = System.nanoTime();
-        CompletableFuture<Http.Reply> cleanup = CompletableFuture.supplyAsync(
-                () -> seedRealm.admin().post(seedRealm.adminApi() + "/cleanup", "", Duration.ofMinutes(20)));
-        Load.Stats during = profiled("cleanup", () -> Load.runWhile(WORKERS, () -> !cleanup.isDone(), Duration.ofMinutes(10),
-                w -> () -> client.login(ON, "user" + (w % USERS), PASSWORD) != null));
-        Http.Reply reply = cleanup.get();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long deleted = reply.json().path("deleted").asLong();
-        figures.put("cleanup_deleted", deleted);
-        figures.put("cleanup_rows_per_s", deleted / seconds);
-        figures.put("login_p99_ms_at_rest", rest.percentileMillis(99));
-        figures.put("login_p99_ms_during_cleanup", during.percentileMillis(99));
-        figures.put("cleanup_login_p99_ratio", during.percentileMillis(99) / rest.percentileMillis(99));
+        CleanupUnderLoad.measure(seedRealm, w -> () -> client.login(ON, "user" + (w % USERS), PASSWORD) != null,
+                settings.round().multipliedBy(2), "", figures, this::profiled);
     }
 
     /** Heap after a full GC with n more sessions, listener on against listener off. */
