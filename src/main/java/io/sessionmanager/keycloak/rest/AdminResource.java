@@ -213,20 +213,18 @@ public final class AdminResource {
     /** Paths the API does not have. */
     @Path("{any:.*}")
     public NoSuchResource unknown() {
-        return new NoSuchResource(session, realm);
+        return new NoSuchResource(realm);
     }
 
     private Response respond(Supplier<Response> action) {
-        return MalformedContentType.orElse(session, realm, () -> {
-            try {
-                return Response.fromResponse(action.get()).header(HttpHeaders.CACHE_CONTROL, ApiError.NO_STORE).build();
-            } catch (ApiError e) {
-                return e.toResponse(realm.getName());
-            } catch (ForbiddenException | NotAuthorizedException e) {
-                return ApiError.forbidden("The admin token lacks the permission this request needs")
-                        .toResponse(realm.getName());
-            }
-        });
+        try {
+            return Response.fromResponse(action.get()).header(HttpHeaders.CACHE_CONTROL, ApiError.NO_STORE).build();
+        } catch (ApiError e) {
+            return e.toResponse(realm.getName());
+        } catch (ForbiddenException | NotAuthorizedException e) {
+            return ApiError.forbidden("The admin token lacks the permission this request needs")
+                    .toResponse(realm.getName());
+        }
     }
 
     private UserModel viewableUser(String userId) {

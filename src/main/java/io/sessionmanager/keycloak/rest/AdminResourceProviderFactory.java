@@ -24,7 +24,7 @@ public class AdminResourceProviderFactory
     @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
                               AdminEventBuilder adminEvent) {
-        return new AdminResource(session, realm, auth, adminEvent);
+        return MalformedContentTypeResource.orElse(session, realm, () -> new AdminResource(session, realm, auth, adminEvent));
     }
 
     @Override

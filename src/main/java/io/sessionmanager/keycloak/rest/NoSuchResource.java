@@ -9,7 +9,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /**
@@ -19,11 +18,9 @@ import org.keycloak.models.RealmModel;
 @Produces(MediaType.APPLICATION_JSON)
 public final class NoSuchResource {
 
-    private final KeycloakSession session;
     private final RealmModel realm;
 
-    NoSuchResource(KeycloakSession session, RealmModel realm) {
-        this.session = session;
+    NoSuchResource(RealmModel realm) {
         this.realm = realm;
     }
 
@@ -58,7 +55,6 @@ public final class NoSuchResource {
     }
 
     private Response notFound() {
-        return MalformedContentType.orElse(session, realm,
-                () -> ApiError.notFound("No such resource").toResponse(realm.getName()));
+        return ApiError.notFound("No such resource").toResponse(realm.getName());
     }
 }

@@ -113,14 +113,13 @@ public final class SessionsResource {
     @OPTIONS
     @Path("{any:.*}")
     public Response preflight() {
-        return MalformedContentType.orElse(session, realm, () ->
-                Cors.builder().auth().allowedMethods(CallerAuthenticator.METHODS).preflight().add(Response.ok()));
+        return Cors.builder().auth().allowedMethods(CallerAuthenticator.METHODS).preflight().add(Response.ok());
     }
 
     /** Paths below a session name nothing. */
     @Path("{id}/{rest:.+}")
     public NoSuchResource below() {
-        return new NoSuchResource(session, realm);
+        return new NoSuchResource(realm);
     }
 
     @POST
@@ -157,18 +156,15 @@ public final class SessionsResource {
     }
 
     private Response respond(Access access, Function<Caller, Response> action) {
-        return MalformedContentType.orElse(session, realm, () -> {
-            try {
-                return action.apply(new CallerAuthenticator(session).authenticate(access));
-            } catch (ApiError e) {
-                return e.toResponse(realm.getName());
-            }
-        });
+        try {
+            return action.apply(new CallerAuthenticator(session).authenticate(access));
+        } catch (ApiError e) {
+            return e.toResponse(realm.getName());
+        }
     }
 
     private Response methodNotAllowed() {
-        return MalformedContentType.orElse(session, realm,
-                () -> ApiError.methodNotAllowed("GET", "DELETE", "OPTIONS").toResponse(realm.getName()));
+        return ApiError.methodNotAllowed("GET", "DELETE", "OPTIONS").toResponse(realm.getName());
     }
 
     private Optional<SessionRecord> find(Caller caller, String id) {

@@ -13,7 +13,8 @@ public final class SessionsResourceProvider implements RealmResourceProvider {
 
     @Override
     public Object getResource() {
-        return new SessionsResource(session);
+        return MalformedContentTypeResource.orElse(session, session.getContext().getRealm(),
+                () -> new SessionsResource(session));
     }
 
     @Override

@@ -89,7 +89,9 @@ public final class UserSessions {
     }
 
     private static List<String> sessionIds(KeycloakSession s, RealmModel realm, String userId, String keep) {
-        UserModel user = s.users().getUserById(realm, userId);
+        // A realm the calling transaction creates (the master realm with its first admin) is not
+        // visible here yet, and has no sessions.
+        UserModel user = realm == null ? null : s.users().getUserById(realm, userId);
         if (user == null) {
             return List.of();
         }

@@ -12,10 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -37,6 +41,23 @@ class LifecycleIT {
     void connect(KeycloakServer server) {
         this.server = server;
         this.db = server.database();
+    }
+
+    /** The first start creates the master realm and its admin's password in one transaction, before anyone signs in. */
+    @Test
+    void theServerStartsWithoutAWarningFromTheExtension() throws IOException {
+        List<String> boot = new ArrayList<>();
+        for (String line : Files.readAllLines(server.log())) {
+            if (line.contains("started in")) {
+                break;
+            }
+            boot.add(line);
+        }
+
+        assertThat(boot).isNotEmpty()
+                .filteredOn(line -> line.contains("at io.sessionmanager")
+                        || line.contains("[io.sessionmanager") && (line.contains("WARN") || line.contains("ERROR")))
+                .isEmpty();
     }
 
     @Test
