@@ -89,14 +89,13 @@ final class SessionEventListener implements EventListenerProvider {
     }
 
     /**
-     * Whether the sign-in created its Keycloak session: started this second and holding only the
-     * client signed in to. An SSO sign-in to a further client has two client sessions, one to the
-     * same client later has an older start.
+     * Whether the sign-in created its Keycloak session: started this second. An SSO sign-in to a
+     * further client has an older start, unless it came within the same second: then the session's
+     * record exists already, the insert fails on it and the sign-in is recorded after the commit.
      */
     private boolean createdItsSession(RealmModel realm, Event event) {
         UserSessionModel userSession = session.sessions().getUserSession(realm, event.getSessionId());
-        return userSession != null && userSession.getStarted() >= event.getTime() / 1000 - 1
-                && userSession.getAuthenticatedClientSessions().size() == 1;
+        return userSession != null && userSession.getStarted() >= event.getTime() / 1000 - 1;
     }
 
     private void activity(Event event) {

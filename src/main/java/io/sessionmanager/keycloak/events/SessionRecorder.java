@@ -45,12 +45,8 @@ final class SessionRecorder {
      * sign-in as it was; returns false then, for the caller to record it after the commit instead.
      */
     boolean newSignIn(KeycloakSession s, RealmModel realm, SignIn signIn) {
-        SessionStore store = SessionStore.of(s);
         SessionRecord record = newRecord(signIn);
-        boolean inserted = store.inSavepoint(() -> {
-            record.setNewDevice(fromNewDevice(s, store, realm, signIn));
-            store.insertRow(record);
-        });
+        boolean inserted = SessionStore.of(s).insertNewSignIn(record, endedSince(s, realm, signIn));
         if (inserted) {
             RecordingFailures.succeeded();
             alertIfNewDevice(s, realm, record, signIn);
@@ -87,9 +83,13 @@ final class SessionRecorder {
 
     /** Whether the sign-in's device is new to the user, looking back as far as the realm keeps history. */
     private static boolean fromNewDevice(KeycloakSession s, SessionStore store, RealmModel realm, SignIn signIn) {
-        long endedSince = signIn.at() - s.getProvider(SessionManagerConfig.class).policy(realm).historyRetention().toMillis();
         return store.isFromNewDevice(signIn.realmId(), signIn.userId(), signIn.keycloakSessionId(), signIn.device(),
-                endedSince);
+                endedSince(s, realm, signIn));
+    }
+
+    /** Sessions ended before this are forgotten, so their devices are too. */
+    private static long endedSince(KeycloakSession s, RealmModel realm, SignIn signIn) {
+        return signIn.at() - s.getProvider(SessionManagerConfig.class).policy(realm).historyRetention().toMillis();
     }
 
     /** Moves last-active forward at most once per interval; a session never seen gets its record here. */

@@ -31,6 +31,15 @@ public final class SessionStore {
     private static final Logger LOG = Logger.getLogger(SessionStore.class);
     private static final String SAVEPOINT = "sm_record";
 
+    /** A new record's insert up to its last value, {@code NEW_DEVICE}. */
+    private static final String INSERT = "insert into SM_SESSION (ID, REALM_ID, USER_ID, KC_SESSION_ID, TYPE, STATUS,"
+            + " USER_AGENT, BROWSER, OS, OS_VERSION, DEVICE, MOBILE, IP_ADDRESS, LAST_IP_ADDRESS, CLIENTS, REMEMBER_ME,"
+            + " CREATED_AT, LAST_ACTIVE, EXPIRES_AT, NEW_DEVICE) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?";
+
+    /** The values {@link #INSERT} binds before {@code NEW_DEVICE}. */
+    private static final int INSERT_COLUMNS = 19;
+
     /** Whether Keycloak's database is PostgreSQL; the same for the server's lifetime. */
     private static volatile Boolean postgres;
 
@@ -190,48 +199,71 @@ public final class SessionStore {
     }
 
     /**
-     * Runs {@code work} inside a savepoint of this transaction. Should it fail, the transaction is
-     * rolled back to the savepoint and false returned: the caller's transaction commits as if the
-     * work had never run. For the writes a sign-in makes in its own transaction, which must never
-     * fail it. The work may use only this store's JDBC methods ({@link #insertRow},
-     * {@link #isFromNewDevice}): an error raised through JPA would mark Keycloak's whole
-     * transaction for rollback, and Agroal refuses JDBC's own savepoint rollback inside a JTA
-     * transaction, hence plain SQL.
+     * Inserts the record of a sign-in that created its Keycloak session, in the sign-in's own
+     * transaction, its {@code newDevice} found as {@link #isFromNewDevice} does. A sign-in must never
+     * fail for its record, so the write runs in a savepoint: should it fail (a record of the session
+     * exists after all, the table is broken), the transaction is rolled back to the savepoint and
+     * false returned, the sign-in's transaction committing as if the write had never run. Plain JDBC
+     * and SQL savepoints: an error raised through JPA would mark Keycloak's whole transaction for
+     * rollback, and Agroal refuses JDBC's own savepoint rollback inside a JTA transaction. On
+     * PostgreSQL savepoint, check and insert are one round trip; elsewhere three.
      */
-    public boolean inSavepoint(Runnable work) {
+    public boolean insertNewSignIn(SessionRecord record, long endedSince) {
         try {
-            jdbc(connection -> execute(connection, "savepoint " + SAVEPOINT));
-        } catch (RuntimeException e) {
-            LOG.debugf(e, "Could not set a savepoint in the request's transaction");
-            return false;
-        }
-        try {
-            work.run();
+            if (isPostgres(em)) {
+                record.setNewDevice(insertReturningNewDevice(record, endedSince));
+            } else {
+                jdbc(connection -> execute(connection, "savepoint " + SAVEPOINT));
+                record.setNewDevice(isFromNewDevice(record.getRealmId(), record.getUserId(), record.getKeycloakSessionId(),
+                        record.getDeviceInfo(), endedSince));
+                jdbc(connection -> insert(connection, record));
+            }
             return true;
         } catch (RuntimeException e) {
-            LOG.debugf(e, "Write in the request's transaction failed; rolled back to its savepoint");
+            LOG.debugf(e, "Recording a sign-in in its own transaction failed; rolled back to the savepoint");
             jdbc(connection -> execute(connection, "rollback to savepoint " + SAVEPOINT));
             return false;
         }
     }
 
-    /** Inserts a new record with one SQL insert on this transaction's connection. */
-    public void insertRow(SessionRecord record) {
-        DeviceInfo device = record.getDeviceInfo();
-        jdbc(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("insert into SM_SESSION (ID, REALM_ID, USER_ID,"
-                    + " KC_SESSION_ID, TYPE, STATUS, USER_AGENT, BROWSER, OS, OS_VERSION, DEVICE, MOBILE, IP_ADDRESS,"
-                    + " LAST_IP_ADDRESS, CLIENTS, REMEMBER_ME, CREATED_AT, LAST_ACTIVE, EXPIRES_AT, NEW_DEVICE)"
-                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bind(insert, record.getId(), record.getRealmId(), record.getUserId(), record.getKeycloakSessionId(),
-                        record.getType().name(), record.getStatus().name(), record.getUserAgent(), device.browser(),
-                        device.os(), device.osVersion(), device.device(), device.mobile(), record.getIpAddress(),
-                        record.getLastIpAddress(), record.clientsColumn(), record.isRememberMe(), record.getCreatedAt(),
-                        record.getLastActive(), record.getExpiresAt(), record.isNewDevice());
-                insert.executeUpdate();
+    /** PostgreSQL runs every statement of one JDBC call in one round trip. */
+    private boolean insertReturningNewDevice(SessionRecord record, long endedSince) {
+        NewDeviceQuery newDevice = NewDeviceQuery.of(record.getRealmId(), record.getUserId(),
+                record.getKeycloakSessionId(), record.getDeviceInfo(), endedSince);
+        return jdbc(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("savepoint " + SAVEPOINT + "; "
+                    + INSERT + ", (select not " + newDevice.sameDevice() + " and " + newDevice.anyOther()
+                    + ")) returning NEW_DEVICE")) {
+                bind(insert, columnValues(record));
+                bindAfter(insert, INSERT_COLUMNS, newDevice.parameters().toArray());
+                boolean resultSet = insert.execute();
+                while (!resultSet) {
+                    resultSet = insert.getMoreResults();
+                }
+                try (ResultSet row = insert.getResultSet()) {
+                    row.next();
+                    return row.getBoolean(1);
+                }
             }
-            return null;
         });
+    }
+
+    private static Void insert(Connection connection, SessionRecord record) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT + ", ?)")) {
+            bind(insert, columnValues(record));
+            bindAfter(insert, INSERT_COLUMNS, record.isNewDevice());
+            insert.executeUpdate();
+        }
+        return null;
+    }
+
+    private static Object[] columnValues(SessionRecord record) {
+        DeviceInfo device = record.getDeviceInfo();
+        return new Object[] {record.getId(), record.getRealmId(), record.getUserId(), record.getKeycloakSessionId(),
+                record.getType().name(), record.getStatus().name(), record.getUserAgent(), device.browser(),
+                device.os(), device.osVersion(), device.device(), device.mobile(), record.getIpAddress(),
+                record.getLastIpAddress(), record.clientsColumn(), record.isRememberMe(), record.getCreatedAt(),
+                record.getLastActive(), record.getExpiresAt()};
     }
 
     /**
@@ -242,28 +274,11 @@ public final class SessionStore {
      */
     public boolean isFromNewDevice(String realmId, String userId, String keycloakSessionId, DeviceInfo device,
                                    long endedSince) {
-        String family = device.browserFamily();
-        List<Object> parameters = new ArrayList<>(List.of(realmId, userId, keycloakSessionId,
-                SessionStatus.ACTIVE.name(), endedSince));
-        StringBuilder query = new StringBuilder("select exists(select 1 from SM_SESSION where REALM_ID = ?"
-                + " and USER_ID = ? and KC_SESSION_ID <> ? and (STATUS = ? or ENDED_AT >= ?)");
-        if (family == null) {
-            query.append(" and BROWSER is null");
-        } else {
-            query.append(" and (BROWSER = ? or BROWSER like ? escape '!')");
-            parameters.addAll(List.of(family, family.replaceAll("[!%_]", "!$0") + "/%"));
-        }
-        if (device.os() == null) {
-            query.append(" and OS is null");
-        } else {
-            query.append(" and OS = ?");
-            parameters.add(device.os());
-        }
-        query.append("), exists(select 1 from SM_SESSION where REALM_ID = ? and USER_ID = ? and KC_SESSION_ID <> ?)");
-        parameters.addAll(List.of(realmId, userId, keycloakSessionId));
+        NewDeviceQuery query = NewDeviceQuery.of(realmId, userId, keycloakSessionId, device, endedSince);
         return jdbc(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(query.toString())) {
-                bind(select, parameters.toArray());
+            try (PreparedStatement select = connection.prepareStatement("select " + query.sameDevice() + ", "
+                    + query.anyOther())) {
+                bind(select, query.parameters().toArray());
                 try (ResultSet row = select.executeQuery()) {
                     row.next();
                     return !row.getBoolean(1) && row.getBoolean(2);
@@ -273,8 +288,13 @@ public final class SessionStore {
     }
 
     private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        bindAfter(statement, 0, parameters);
+    }
+
+    /** Binds {@code parameters} to the statement's parameters after the first {@code skipped}. */
+    private static void bindAfter(PreparedStatement statement, int skipped, Object... parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(i + 1, parameters[i]);
+            statement.setObject(skipped + i + 1, parameters[i]);
         }
     }
 

@@ -29,19 +29,39 @@ final class SessionViews {
 
     /** The caller's current session first, then the most recently active. */
     List<SessionView> active(List<LiveSession> sessions) {
-        return sessions.stream()
-                .sorted(Comparator.comparing((LiveSession s) -> !isCurrent(s.record()))
-                        .thenComparing(LiveSession::lastActive, Comparator.reverseOrder())
-                        .thenComparing(s -> s.record().getId()))
-                .map(this::active)
+        return inListOrder(sessions, currentSessionId).stream()
+                .map(seen -> active(seen.live(), seen.lastActive()))
                 .toList();
     }
 
+    /**
+     * The sessions in the list's order, each with its last activity read once: Keycloak moves a
+     * session's last refresh while it is in use, and a sort that read it again could see it change
+     * halfway (the sort then fails).
+     */
+    static List<Seen> inListOrder(List<LiveSession> sessions, String currentSessionId) {
+        return sessions.stream()
+                .map(live -> new Seen(live, live.lastActive()))
+                .sorted(Comparator.comparing((Seen seen) -> !seen.live().record().getKeycloakSessionId()
+                                .equals(currentSessionId))
+                        .thenComparing(Seen::lastActive, Comparator.reverseOrder())
+                        .thenComparing(seen -> seen.live().record().getId()))
+                .toList();
+    }
+
+    /** A session and its last activity as read at one moment. */
+    record Seen(LiveSession live, long lastActive) {
+    }
+
     SessionView active(LiveSession live) {
+        return active(live, live.lastActive());
+    }
+
+    private SessionView active(LiveSession live, long lastActive) {
         SessionRecord record = live.record();
         SessionDeadlines deadlines = live.deadlines(realm, policy);
         // The reconciliation already added Keycloak's clients to the record's; resolving them again costs a list.
-        return view(record, live.type().name(), new ArrayList<>(record.clientIds()), live.lastActive(),
+        return view(record, live.type().name(), new ArrayList<>(record.clientIds()), lastActive,
                 deadlines.idleExpiresAt(), deadlines.expiresAt());
     }
 

@@ -24,14 +24,20 @@ import java.util.Map;
  */
 final class BackgroundRequest implements HttpRequest {
 
+    /** How often a real request's URL is noted: building it was a tenth of a sign-in's recording (bench/run --profile). */
+    private static final long REMEMBER_EVERY_MILLIS = 1_000;
+
     private static volatile URI lastBaseUri = URI.create("http://localhost/");
+    private static volatile long rememberedAt;
 
     private final URI baseUri = lastBaseUri;
 
-    /** Notes the base URL a real request reached this node at. */
+    /** Notes the base URL a real request reached this node at, at most once a second. */
     static void remember(KeycloakSession session) {
+        long now = System.currentTimeMillis();
         OriginalRequest request = OriginalRequest.of(session);
-        if (request != null) {
+        if (request != null && now - rememberedAt >= REMEMBER_EVERY_MILLIS) {
+            rememberedAt = now;
             lastBaseUri = request.request().getUri().getBaseUri();
         }
     }

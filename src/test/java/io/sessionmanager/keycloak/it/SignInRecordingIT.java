@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionmanager.keycloak.it.support.Browser;
 import io.sessionmanager.keycloak.it.support.Database;
 import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
@@ -81,6 +82,21 @@ class SignInRecordingIT {
         assertThat(session.path("device").path("osVersion").asText()).isEqualTo("10");
         assertThat(session.path("device").path("mobile").asBoolean()).isFalse();
         assertThat(session.path("userAgent").asText()).isEqualTo(CHROME_ON_WINDOWS);
+    }
+
+    /** Its record exists already: the sign-in's insert fails on it and is rolled back, the session kept as one record. */
+    @Test
+    void anSsoSignInRightAfterTheFirstKeepsOneRecordAndSignsIn() {
+        String userId = realm.createUser("sven");
+        Browser browser = realm.browser(CHROME_ON_WINDOWS);
+        Tokens tokens = browser.login("sven", TestRealm.PASSWORD);
+
+        assertThat(browser.signsInBySso()).isTrue();
+        assertThat(browser.signsInBySso()).isTrue();
+
+        assertThat(only(list(realm, tokens)).path("current").asBoolean()).isTrue();
+        assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ?", userId)).isEqualTo(1);
+        assertThat(realm.refresh(tokens.refreshToken()).status()).isEqualTo(200);
     }
 
     @Test
