@@ -142,17 +142,26 @@ public final class SessionReconciler {
     /**
      * Inserts in a transaction of its own, so that losing a race with the listener or another
      * request inserting the same session costs nothing but a re-read; the re-read is a locking
-     * one, as this request's own snapshot may predate that insert.
+     * one, as this request's own snapshot may predate that insert. An insert that failed with no
+     * record to show for it is tried once more, its error kept for the log should that fail too.
      */
     private SessionRecord insert(SessionRecord record) {
-        try {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
-                    s -> SessionStore.of(s).insert(record));
-        } catch (RuntimeException e) {
-            LOG.debugf(e, "Record for a Keycloak session was inserted concurrently");
+        RuntimeException failure = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                        s -> SessionStore.of(s).insert(record));
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "Record for a Keycloak session was inserted concurrently");
+                failure = e;
+            }
+            Optional<SessionRecord> committed = store.findCommittedOwned(record.getRealmId(), record.getUserId(),
+                    record.getKeycloakSessionId());
+            if (committed.isPresent()) {
+                return committed.get();
+            }
         }
-        return store.findCommittedOwned(record.getRealmId(), record.getUserId(), record.getKeycloakSessionId())
-                .orElseThrow(() -> new IllegalStateException("Could not record Keycloak session of record " + record.getId()));
+        throw new IllegalStateException("Could not record Keycloak session of record " + record.getId(), failure);
     }
 
     /** A session Keycloak dropped past its deadline expired; before it, someone logged it out. */
