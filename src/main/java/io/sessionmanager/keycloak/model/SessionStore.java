@@ -4,6 +4,7 @@ import io.sessionmanager.keycloak.device.DeviceInfo;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import org.hibernate.Session;
+import org.hibernate.dialect.MySQLDialect;
 import org.hibernate.dialect.PostgreSQLDialect;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.jdbc.ReturningWork;
@@ -42,6 +43,9 @@ public final class SessionStore {
     /** Whether Keycloak's database is PostgreSQL; the same for the server's lifetime. */
     private static volatile Boolean postgres;
 
+    /** Whether it is MariaDB or MySQL; the same for the server's lifetime. */
+    private static volatile Boolean mySqlFamily;
+
     private final KeycloakSession session;
     private final EntityManager em;
 
@@ -65,6 +69,21 @@ public final class SessionStore {
         if (isPostgres(em)) {
             em.createNativeQuery("set local synchronous_commit to off").executeUpdate();
         }
+    }
+
+    /**
+     * MariaDB and MySQL: a deadlock (a table's metadata lock included) rolls back the whole
+     * transaction, savepoints with it, so a sign-in's own transaction is no place for a write that
+     * may fail; there its record is written after the commit.
+     */
+    private static boolean isMySqlFamily(EntityManager em) {
+        Boolean known = mySqlFamily;
+        if (known == null) {
+            known = em.getEntityManagerFactory().unwrap(SessionFactoryImplementor.class)
+                    .getJdbcServices().getDialect() instanceof MySQLDialect;
+            mySqlFamily = known;
+        }
+        return known;
     }
 
     private static boolean isPostgres(EntityManager em) {
@@ -205,9 +224,13 @@ public final class SessionStore {
      * false returned, the sign-in's transaction committing as if the write had never run. Plain JDBC
      * and SQL savepoints: an error raised through JPA would mark Keycloak's whole transaction for
      * rollback, and Agroal refuses JDBC's own savepoint rollback inside a JTA transaction. On
-     * PostgreSQL savepoint, check and insert are one round trip; elsewhere three.
+     * PostgreSQL savepoint, check and insert are one round trip; on H2 three; on MariaDB and MySQL
+     * none: false at once.
      */
     public boolean insertNewSignIn(SessionRecord record, long endedSince) {
+        if (isMySqlFamily(em)) {
+            return false;
+        }
         try {
             if (isPostgres(em)) {
                 record.setNewDevice(insertReturningNewDevice(record, endedSince));

@@ -142,26 +142,22 @@ public final class SessionReconciler {
     /**
      * Inserts in a transaction of its own, so that losing a race with the listener or another
      * request inserting the same session costs nothing but a re-read; the re-read is a locking
-     * one, as this request's own snapshot may predate that insert. An insert that failed with no
-     * record to show for it is tried once more, its error kept for the log should that fail too.
+     * one, as this request's own snapshot may predate that insert. Should no record show up, the
+     * insert's own error is the cause given.
      */
     private SessionRecord insert(SessionRecord record) {
         RuntimeException failure = null;
-        for (int attempt = 0; attempt < 2; attempt++) {
-            try {
-                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
-                        s -> SessionStore.of(s).insert(record));
-            } catch (RuntimeException e) {
-                LOG.debugf(e, "Record for a Keycloak session was inserted concurrently");
-                failure = e;
-            }
-            Optional<SessionRecord> committed = store.findCommittedOwned(record.getRealmId(), record.getUserId(),
-                    record.getKeycloakSessionId());
-            if (committed.isPresent()) {
-                return committed.get();
-            }
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                    s -> SessionStore.of(s).insert(record));
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Record for a Keycloak session was inserted concurrently");
+            failure = e;
         }
-        throw new IllegalStateException("Could not record Keycloak session of record " + record.getId(), failure);
+        RuntimeException cause = failure;
+        return store.findCommittedOwned(record.getRealmId(), record.getUserId(), record.getKeycloakSessionId())
+                .orElseThrow(() -> new IllegalStateException("Could not record Keycloak session of record "
+                        + record.getId(), cause));
     }
 
     /** A session Keycloak dropped past its deadline expired; before it, someone logged it out. */
