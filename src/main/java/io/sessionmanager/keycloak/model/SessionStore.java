@@ -4,6 +4,7 @@ import io.sessionmanager.keycloak.device.DeviceInfo;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import org.hibernate.Session;
+import org.hibernate.dialect.Dialect;
 import org.hibernate.dialect.MySQLDialect;
 import org.hibernate.dialect.PostgreSQLDialect;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -40,11 +41,8 @@ public final class SessionStore {
     /** The values {@link #INSERT} binds before {@code NEW_DEVICE}. */
     private static final int INSERT_COLUMNS = 19;
 
-    /** Whether Keycloak's database is PostgreSQL; the same for the server's lifetime. */
-    private static volatile Boolean postgres;
-
-    /** Whether it is MariaDB or MySQL; the same for the server's lifetime. */
-    private static volatile Boolean mySqlFamily;
+    /** Keycloak's database dialect; the same for the server's lifetime. */
+    private static volatile Dialect dialect;
 
     private final KeycloakSession session;
     private final EntityManager em;
@@ -77,21 +75,18 @@ public final class SessionStore {
      * may fail; there its record is written after the commit.
      */
     private static boolean isMySqlFamily(EntityManager em) {
-        Boolean known = mySqlFamily;
-        if (known == null) {
-            known = em.getEntityManagerFactory().unwrap(SessionFactoryImplementor.class)
-                    .getJdbcServices().getDialect() instanceof MySQLDialect;
-            mySqlFamily = known;
-        }
-        return known;
+        return dialect(em) instanceof MySQLDialect;
     }
 
     private static boolean isPostgres(EntityManager em) {
-        Boolean known = postgres;
+        return dialect(em) instanceof PostgreSQLDialect;
+    }
+
+    private static Dialect dialect(EntityManager em) {
+        Dialect known = dialect;
         if (known == null) {
-            known = em.getEntityManagerFactory().unwrap(SessionFactoryImplementor.class)
-                    .getJdbcServices().getDialect() instanceof PostgreSQLDialect;
-            postgres = known;
+            known = em.getEntityManagerFactory().unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect();
+            dialect = known;
         }
         return known;
     }
