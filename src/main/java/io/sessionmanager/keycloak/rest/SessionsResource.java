@@ -24,6 +24,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.cors.Cors;
 
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,11 @@ import java.util.regex.Pattern;
  */
 @Produces(MediaType.APPLICATION_JSON)
 public final class SessionsResource {
+
+    /** Where the OpenAPI description of this API and the admin API is served, to anyone, from any origin. */
+    public static final String OPENAPI_PATH = "openapi.yaml";
+    /** RFC 9512. */
+    public static final String YAML = "application/yaml";
 
     /** Public ids are random UUIDs; anything else cannot name a session. */
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -108,6 +114,16 @@ public final class SessionsResource {
                     .revokeAll(caller.user(), EndReason.LOGOUT_EVERYWHERE, keep ? caller.sessionId() : null);
             return ok(Map.of("revoked", revoked));
         });
+    }
+
+    /** docs/openapi.yaml as built into the JAR: the document the contract test checks the API against. */
+    @GET
+    @Path(OPENAPI_PATH)
+    @Produces(YAML)
+    public Response openApi() {
+        InputStream document = SessionsResource.class.getResourceAsStream(OPENAPI_PATH);
+        return Response.ok(document, YAML).header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .header("Access-Control-Allow-Origin", "*").build();
     }
 
     @OPTIONS

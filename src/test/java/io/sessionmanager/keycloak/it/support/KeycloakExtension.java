@@ -1,18 +1,28 @@
 package io.sessionmanager.keycloak.it.support;
 
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Gives test classes the one Keycloak server of this test run. It lives in the root context's
- * store, so it boots on first use and is closed when the whole run ends, failed or not.
+ * store, so it boots on first use and is closed when the whole run ends, failed or not. A test
+ * that fails prints the warnings and errors the server logged while it ran: CI keeps the test
+ * run's output, not the server's log.
  */
-public final class KeycloakExtension implements ParameterResolver {
+public final class KeycloakExtension implements ParameterResolver, BeforeEachCallback, TestWatcher {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
+    private static final String LOG_OFFSET = "log offset";
+    private static final int MAX_LINES_SHOWN = 300;
 
     /**
      * Activity is written once a second rather than once a minute, so tests can observe it; the
@@ -33,5 +43,53 @@ public final class KeycloakExtension implements ParameterResolver {
         return context.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(KeycloakServer.class, k -> KeycloakServer.start("it-server", OPTIONS),
                         KeycloakServer.class);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        KeycloakServer server = runningServer(context);
+        if (server != null) {
+            context.getStore(NAMESPACE).put(LOG_OFFSET, server.log().toFile().length());
+        }
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        KeycloakServer server = runningServer(context);
+        Long offset = context.getStore(NAMESPACE).get(LOG_OFFSET, Long.class);
+        if (server == null || offset == null) {
+            return;
+        }
+        try (RandomAccessFile log = new RandomAccessFile(server.log().toFile(), "r")) {
+            log.seek(offset);
+            byte[] logged = new byte[(int) Math.min(log.length() - offset, 8 << 20)];
+            log.readFully(logged);
+            List<String> lines = troubles(new String(logged, StandardCharsets.UTF_8));
+            System.err.printf("Server log while %s ran, warnings and errors (%d lines):%n", context.getDisplayName(),
+                    lines.size());
+            lines.stream().limit(MAX_LINES_SHOWN).forEach(System.err::println);
+        } catch (IOException e) {
+            System.err.println("Could not read the server log: " + e);
+        }
+    }
+
+    private static KeycloakServer runningServer(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).get(KeycloakServer.class, KeycloakServer.class);
+    }
+
+    /** WARN and ERROR lines, each with the stack trace lines below it. */
+    static List<String> troubles(String log) {
+        List<String> shown = new ArrayList<>();
+        boolean inTrouble = false;
+        for (String line : log.split("\\R")) {
+            boolean entry = line.matches("^\\d{4}-\\d{2}-\\d{2} .*");
+            if (entry) {
+                inTrouble = line.contains(" WARN ") || line.contains(" ERROR ");
+            }
+            if (inTrouble) {
+                shown.add(line);
+            }
+        }
+        return shown;
     }
 }
