@@ -2,6 +2,7 @@ package io.sessionmanager.keycloak.cleanup;
 
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.config.SessionPolicy;
+import io.sessionmanager.keycloak.metrics.SessionMetrics;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.revoke.OriginalRequest;
@@ -13,6 +14,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -40,8 +42,16 @@ public final class SessionCleanup {
     }
 
     public CleanupResult clean(String realmId) {
-        long now = Time.currentTimeMillis();
-        return new CleanupResult(endStale(realmId, now), deleteExpiredHistory(realmId, now));
+        long started = System.nanoTime();
+        boolean finished = false;
+        try {
+            long now = Time.currentTimeMillis();
+            CleanupResult result = new CleanupResult(endStale(realmId, now), deleteExpiredHistory(realmId, now));
+            finished = true;
+            return result;
+        } finally {
+            SessionMetrics.cleanupRan(Duration.ofNanos(System.nanoTime() - started), finished);
+        }
     }
 
     private long endStale(String realmId, long now) {
@@ -49,6 +59,7 @@ public final class SessionCleanup {
         String afterId = "";
         while (true) {
             Batch batch = inTransaction(realmId, now, afterId);
+            SessionMetrics.cleanupRows(batch.ended(), 0);
             ended += batch.ended();
             if (batch.size() < batchSize) {
                 return ended;
@@ -89,6 +100,7 @@ public final class SessionCleanup {
                 SessionPolicy policy = s.getProvider(SessionManagerConfig.class).policy(realm);
                 return SessionStore.of(s).deleteEnded(realmId, now - policy.historyRetention().toMillis(), batchSize);
             });
+            SessionMetrics.cleanupRows(0, batch);
             deleted += batch;
             if (batch < batchSize) {
                 return deleted;

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.events;
 
+import io.sessionmanager.keycloak.metrics.SessionMetrics;
 import org.jboss.logging.Logger;
 
 import java.util.Map;
@@ -26,6 +27,7 @@ public final class RecordingFailures {
 
     static void failed(String realmId, RuntimeException failure) {
         FAILED.computeIfAbsent(realmId, id -> new AtomicLong()).incrementAndGet();
+        SessionMetrics.recordWriteFailed();
         if (IN_BURST.getAndIncrement() == 0) {
             LOG.warn("Recording a session failed; the next list of the user's sessions catches up. Further failures"
                     + " are counted, not logged, until a write succeeds", failure);

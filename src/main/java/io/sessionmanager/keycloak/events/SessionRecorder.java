@@ -2,6 +2,7 @@ package io.sessionmanager.keycloak.events;
 
 import io.sessionmanager.keycloak.alert.NewDeviceAlert;
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
+import io.sessionmanager.keycloak.metrics.SessionMetrics;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
@@ -49,6 +50,7 @@ final class SessionRecorder {
         boolean inserted = SessionStore.of(s).insertNewSignIn(record, endedSince(s, realm, signIn));
         if (inserted) {
             RecordingFailures.succeeded();
+            SessionMetrics.signInRecorded(s, realm, record.isNewDevice());
             alertIfNewDevice(s, realm, record, signIn);
         }
         return inserted;
@@ -59,6 +61,7 @@ final class SessionRecorder {
         RealmModel realm = s.getContext().getRealm();
         record.setNewDevice(fromNewDevice(s, store, realm, signIn));
         store.insert(record);
+        SessionMetrics.signInRecorded(s, realm, record.isNewDevice());
         alertIfNewDevice(s, realm, record, signIn);
     }
 

@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.model;
 
 import io.sessionmanager.keycloak.device.DeviceInfo;
+import io.sessionmanager.keycloak.metrics.SessionMetrics;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import org.hibernate.Session;
@@ -128,6 +129,9 @@ public final class SessionStore {
             em.detach(record);
         }
         record.end(reason, at);
+        if (ended == 1) {
+            SessionMetrics.sessionEnded(session, record.getRealmId(), reason.name());
+        }
         return ended == 1;
     }
 

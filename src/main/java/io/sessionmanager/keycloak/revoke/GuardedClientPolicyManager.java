@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.revoke;
 
+import io.sessionmanager.keycloak.metrics.SessionMetrics;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.cookie.CookieProvider;
@@ -70,6 +71,7 @@ final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
             return false;
         }
         if (RevokedSessions.isRevoked(session, realm.getId(), token.sessionId())) {
+            SessionMetrics.revocationRefused();
             SessionRevoker.endAgainNow(session, realm, token.sessionId());
             return true;
         }

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.revoke;
 
+import io.sessionmanager.keycloak.metrics.SessionMetrics;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
@@ -59,6 +60,7 @@ final class GuardedRefreshTokenGrantType extends RefreshTokenGrantType {
 
     private static void refuseIfRevoked(Context context, String sessionId) {
         if (RevokedSessions.isRevoked(context.getSession(), context.getRealm().getId(), sessionId)) {
+            SessionMetrics.revocationRefused();
             refuse(context, sessionId);
         }
     }

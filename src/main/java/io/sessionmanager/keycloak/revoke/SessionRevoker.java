@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.revoke;
 
+import io.sessionmanager.keycloak.metrics.SessionMetrics;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
@@ -124,6 +125,7 @@ public final class SessionRevoker {
         UserSessionModel offline = session.sessions().getOfflineUserSession(realm, keycloakSessionId);
         if (online != null || offline != null) {
             LOG.debug("A revoked session came back after its revocation; ending it again");
+            SessionMetrics.revocationRepeated(session);
             remove(online);
             remove(offline);
         }

@@ -54,6 +54,11 @@ final class ContainerServer implements KeycloakServer {
     }
 
     @Override
+    public String managementUrl() {
+        return container.getMgmtServerUrl().replaceAll("/$", "");
+    }
+
+    @Override
     public Path log() {
         try {
             return Files.writeString(log, container.getLogs());

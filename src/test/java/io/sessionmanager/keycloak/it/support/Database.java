@@ -97,6 +97,22 @@ public record Database(String kind, List<String> serverOptions, String jdbcUrl, 
         }
     }
 
+    /**
+     * What the database says about its locks, for a failing test to show: InnoDB's status on
+     * MariaDB (its latest deadlock and every open transaction's locks); empty elsewhere.
+     */
+    public String lockReport() {
+        if (!kind.equals("mariadb")) {
+            return "";
+        }
+        try (Connection connection = connect(); PreparedStatement statement = prepare(connection,
+                "show engine innodb status"); ResultSet rows = statement.executeQuery()) {
+            return rows.next() ? rows.getString(3) : "";
+        } catch (SQLException e) {
+            return "show engine innodb status failed: " + e;
+        }
+    }
+
     public int update(String sql, Object... params) {
         try (Connection connection = connect(); PreparedStatement statement = prepare(connection, sql, params)) {
             return statement.executeUpdate();

@@ -30,14 +30,17 @@ public final class DistributionServer implements KeycloakServer {
     private final ProcessBuilder command;
     private final Path log;
     private final String baseUrl;
+    private final String managementUrl;
     private final Database database;
     private final Thread shutdownHook;
     private Process process;
 
-    private DistributionServer(ProcessBuilder command, Path log, String baseUrl, Database database) {
+    private DistributionServer(ProcessBuilder command, Path log, String baseUrl, int managementPort,
+                               Database database) {
         this.command = command;
         this.log = log;
         this.baseUrl = baseUrl;
+        this.managementUrl = "http://localhost:" + managementPort;
         this.database = database;
         this.shutdownHook = new Thread(this::stop, "stop-keycloak");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -81,13 +84,14 @@ public final class DistributionServer implements KeycloakServer {
     private static DistributionServer start(String version, Path home, java.util.function.Function<Path, Database> fresh,
                                             List<String> options) {
         int port = freePort();
+        int managementPort = freePort();
         Database database = fresh.apply(home);
         List<String> arguments = new ArrayList<>(List.of("start-dev",
-                "--http-port=" + port, "--http-management-port=" + freePort()));
+                "--http-port=" + port, "--http-management-port=" + managementPort));
         arguments.addAll(database.serverOptions());
         arguments.addAll(options);
         DistributionServer server = new DistributionServer(command(version, home, arguments),
-                home.resolve("keycloak.log"), "http://localhost:" + port, database);
+                home.resolve("keycloak.log"), "http://localhost:" + port, managementPort, database);
         server.launch();
         server.awaitReady();
         return server;
@@ -116,12 +120,13 @@ public final class DistributionServer implements KeycloakServer {
         List<DistributionServer> cluster = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             Path home = copyHome(built, name + "-" + (char) ('a' + i));
+            int managementPort = freePort();
             List<String> arguments = new ArrayList<>(List.of("start", "--optimized", "--http-enabled=true",
-                    "--http-port=" + ports[i], "--http-management-port=" + freePort(), "--hostname=" + hostname));
+                    "--http-port=" + ports[i], "--http-management-port=" + managementPort, "--hostname=" + hostname));
             arguments.addAll(database.serverOptions().stream().filter(o -> !o.startsWith("--db=")).toList());
             arguments.addAll(options);
             DistributionServer node = new DistributionServer(command(version, home, arguments),
-                    home.resolve("keycloak.log"), "http://localhost:" + ports[i], database);
+                    home.resolve("keycloak.log"), "http://localhost:" + ports[i], managementPort, database);
             // One after the other, as a rollout does: the first node creates Keycloak's schema alone.
             node.launch();
             node.awaitReady();
@@ -156,6 +161,11 @@ public final class DistributionServer implements KeycloakServer {
     @Override
     public String baseUrl() {
         return baseUrl;
+    }
+
+    @Override
+    public String managementUrl() {
+        return managementUrl;
     }
 
     @Override

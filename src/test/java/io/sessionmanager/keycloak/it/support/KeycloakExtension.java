@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * Gives test classes the one Keycloak server of this test run. It lives in the root context's
  * store, so it boots on first use and is closed when the whole run ends, failed or not. A test
- * that fails prints the warnings and errors the server logged while it ran: CI keeps the test
- * run's output, not the server's log.
+ * that fails prints the warnings and errors the server logged while it ran, and on MariaDB InnoDB's
+ * lock report: CI keeps the test run's output, not the server's log or the database's state.
  */
 public final class KeycloakExtension implements ParameterResolver, BeforeEachCallback, TestWatcher {
 
@@ -27,11 +27,11 @@ public final class KeycloakExtension implements ParameterResolver, BeforeEachCal
     /**
      * Activity is written once a second rather than once a minute, so tests can observe it; the
      * scheduled cleanup stays out of the way of tests that count what a cleanup did (its own test
-     * runs a server of its own); events are logged.
+     * runs a server of its own); events are logged; metrics are on.
      */
     private static final List<String> OPTIONS = List.of("--spi-events-listener--session-manager--activity-interval=1",
             "--spi-session-manager--default--cleanup-initial-delay=PT24H",
-            "--log-level=INFO,org.keycloak.events:DEBUG");
+            "--log-level=INFO,org.keycloak.events:DEBUG", "--metrics-enabled=true");
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -70,6 +70,10 @@ public final class KeycloakExtension implements ParameterResolver, BeforeEachCal
             lines.stream().limit(MAX_LINES_SHOWN).forEach(System.err::println);
         } catch (IOException e) {
             System.err.println("Could not read the server log: " + e);
+        }
+        String locks = server.database().lockReport();
+        if (!locks.isEmpty()) {
+            System.err.println("The database's locks after " + context.getDisplayName() + ":\n" + locks);
         }
     }
 

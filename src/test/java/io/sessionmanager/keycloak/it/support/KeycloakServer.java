@@ -28,6 +28,9 @@ public interface KeycloakServer extends AutoCloseable {
 
     String baseUrl();
 
+    /** Keycloak's management interface: {@code /metrics}, {@code /health}. */
+    String managementUrl();
+
     default String realmUrl(String realm) {
         return baseUrl() + "/realms/" + realm;
     }
