@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.config;
 
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
 
@@ -34,7 +35,14 @@ public final class SessionManagerConfig implements Provider {
         return policies.policy(realm.getId(), realm.getName(), stored);
     }
 
-    public void save(RealmModel realm, SessionPolicy policy) {
+    /** Saves the realm's policy, and shows it in the admin console's tab where the console has tabs. */
+    public void save(KeycloakSession session, RealmModel realm, SessionPolicy policy) {
+        store(realm, policy);
+        PolicyTab.show(session, realm, policy);
+    }
+
+    /** Writes the policy where {@link #policy} reads it. */
+    void store(RealmModel realm, SessionPolicy policy) {
         policy.toMap().forEach((field, value) -> realm.setAttribute(PREFIX + field, String.valueOf(value)));
     }
 

@@ -71,7 +71,7 @@ public record SessionPolicy(Duration maxInactivity, Duration historyRetention,
         try {
             return Duration.parse(text);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(field + " must be an ISO-8601 duration such as \"P7D\", not '" + text + "'");
+            throw new IllegalArgumentException(field + " must be an ISO-8601 duration such as \"P7D\", not \"" + text + "\"");
         }
     }
 

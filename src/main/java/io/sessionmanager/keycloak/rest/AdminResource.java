@@ -144,7 +144,7 @@ public final class AdminResource {
             } catch (IllegalArgumentException e) {
                 throw ApiError.badRequest(e.getMessage());
             }
-            configProvider().save(realm, updated);
+            configProvider().save(session, realm, updated);
             adminEvent.operation(OperationType.UPDATE).resource(ResourceType.REALM)
                     .resourcePath(session.getContext().getUri()).representation(updated.toMap()).success();
             return Response.ok(updated.toMap()).build();

@@ -27,11 +27,13 @@ public final class KeycloakExtension implements ParameterResolver, BeforeEachCal
     /**
      * Activity is written once a second rather than once a minute, so tests can observe it; the
      * scheduled cleanup stays out of the way of tests that count what a cleanup did (its own test
-     * runs a server of its own); events are logged; metrics are on.
+     * runs a server of its own); events are logged; metrics are on; the admin console shows
+     * extension tabs (declarative-ui).
      */
     private static final List<String> OPTIONS = List.of("--spi-events-listener--session-manager--activity-interval=1",
             "--spi-session-manager--default--cleanup-initial-delay=PT24H",
-            "--log-level=INFO,org.keycloak.events:DEBUG", "--metrics-enabled=true");
+            "--log-level=INFO,org.keycloak.events:DEBUG", "--metrics-enabled=true",
+            "--features=declarative-ui");
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {

@@ -1,0 +1,99 @@
+// End-to-end test of the "Session manager" tab under Realm settings in Keycloak's admin console, in a
+// real Chromium. Run by AdminConsoleIT (mvn verify), which prepares the realm and its admins.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const { BASE_URL, REALM, ADMIN, GERMAN_ADMIN, PASSWORD, SCREENSHOT, CHROMIUM = "/usr/bin/chromium" } = process.env;
+const tab = `${BASE_URL}/admin/${REALM}/console/#/${REALM}/realm-settings/session-manager`;
+const configUrl = `${BASE_URL}/admin/realms/${REALM}/session-manager/config`;
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+});
+after(() => browser?.close());
+
+/** The tab, opened by one of the realm's own admins through Keycloak's login page. */
+async function openTab(username, locale = "en-US") {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 760 } });
+  const page = await context.newPage();
+  await page.goto(tab);
+  await page.fill("#username", username);
+  await page.fill("#password", PASSWORD);
+  await page.click("#kc-login");
+  await page.locator("[data-testid=maxInactivity]").waitFor();
+  return page;
+}
+
+async function save(page) {
+  await page.click("[data-testid=save]");
+  const alert = page.locator("[data-testid=global-alerts] li").last();
+  await alert.waitFor();
+  return alert.innerText();
+}
+
+async function adminToken() {
+  const response = await fetch(`${BASE_URL}/realms/${REALM}/protocol/openid-connect/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "password", client_id: "admin-cli", username: ADMIN, password: PASSWORD }),
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()).access_token;
+}
+
+async function policy() {
+  const response = await fetch(configUrl, { headers: { Authorization: `Bearer ${await adminToken()}` } });
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+test("a change in the tab is the policy the admin API reads, and a change through the API shows in the tab", async () => {
+  const page = await openTab(ADMIN);
+  assert.ok(await page.getByRole("tab", { name: "Session manager" }).isVisible());
+  assert.ok(await page.getByText("Maximum inactivity").first().isVisible());
+
+  await page.fill("[data-testid=maxInactivity]", "P3D");
+  assert.match(await save(page), /Saved successfully/);
+  assert.equal((await policy()).maxInactivity, "P3D");
+
+  const put = await fetch(configUrl, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${await adminToken()}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ historyRetention: "P10D" }),
+  });
+  assert.equal(put.status, 200);
+  await page.reload();
+  await page.locator("[data-testid=maxInactivity]").waitFor();
+  assert.equal(await page.inputValue("[data-testid=historyRetention]"), "P10D");
+  assert.equal(await page.inputValue("[data-testid=maxInactivity]"), "P3D");
+  await page.getByRole("tab", { name: "Session manager" }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: SCREENSHOT });
+  await page.context().close();
+});
+
+test("an invalid value gets Keycloak's validation message and saves nothing", async () => {
+  const page = await openTab(ADMIN);
+
+  await page.fill("[data-testid=maxInactivity]", "soon");
+  const alert = await save(page);
+
+  assert.match(alert, /maxInactivity must be an ISO-8601 duration such as "P7D", not "soon"/);
+  assert.deepEqual(await policy(), { maxInactivity: "P3D", historyRetention: "P10D", revokeOnPasswordChange: "OTHERS",
+    notifyNewDevice: false });
+  await page.context().close();
+});
+
+test("in German", async () => {
+  const page = await openTab(GERMAN_ADMIN, "de-DE");
+
+  assert.ok(await page.getByRole("tab", { name: "Sitzungsverwaltung" }).isVisible());
+  assert.ok(await page.getByText("Maximale Inaktivität").first().isVisible());
+  assert.ok(await page.getByText("E-Mail bei Anmeldung von einem neuen Gerät").first().isVisible());
+  await page.context().close();
+});
