@@ -2,19 +2,15 @@
 // real Chromium. Run by AdminConsoleIT (mvn verify), which prepares the realm and its admins.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
-const { BASE_URL, REALM, ADMIN, GERMAN_ADMIN, PASSWORD, SCREENSHOT, CHROMIUM = "/usr/bin/chromium" } = process.env;
+const { BASE_URL, REALM, ADMIN, GERMAN_ADMIN, PASSWORD, SCREENSHOT } = process.env;
 const tab = `${BASE_URL}/admin/${REALM}/console/#/${REALM}/realm-settings/session-manager`;
 const configUrl = `${BASE_URL}/admin/realms/${REALM}/session-manager/config`;
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 after(() => browser?.close());
 

@@ -2,9 +2,9 @@
 // Run by AccountConsoleIT (mvn verify), which prepares the realm and passes it in the environment.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
-const { BASE_URL, REALM, USERNAME, PASSWORD, GERMAN_USERNAME, OTHER_USERNAME, SCREENSHOT, MAIL_URL, CHROMIUM = "/usr/bin/chromium" } =
+const { BASE_URL, REALM, USERNAME, PASSWORD, GERMAN_USERNAME, OTHER_USERNAME, SCREENSHOT, MAIL_URL } =
   process.env;
 const account = `${BASE_URL}/realms/${REALM}/account`;
 const sessionsPage = `${account}/account-security/sessions`;
@@ -17,11 +17,7 @@ const HOSTILE_USER_AGENT = `<img src=x onerror="window.__pwned=1"><script>window
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 after(() => browser?.close());
 

@@ -6,6 +6,7 @@ import io.sessionmanager.keycloak.it.support.Database;
 import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
+import io.sessionmanager.keycloak.it.support.Scrape;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
 import org.junit.jupiter.api.BeforeAll;
@@ -181,6 +182,7 @@ class SignInRecordingIT {
     void signInsSucceedWhileTheTableIsBrokenAndAreListedOnceItIsBack() throws Exception {
         realm.createUser("steady");
         long failedBefore = failedRecordWrites();
+        Scrape metricsBefore = Scrape.of(realm.server());
         List<Tokens> signedIn = new CopyOnWriteArrayList<>();
         AtomicInteger started = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -205,7 +207,10 @@ class SignInRecordingIT {
         }
 
         assertThat(signedIn).hasSize(60);
-        assertThat(failedRecordWrites() - failedBefore).as("sign-ins that found the table broken").isPositive();
+        long failed = failedRecordWrites() - failedBefore;
+        assertThat(failed).as("sign-ins that found the table broken").isPositive();
+        assertThat(Scrape.of(realm.server()).since(metricsBefore, "keycloak_session_manager_write_failures_total"))
+                .isEqualTo(failed);
         assertThat(signedIn).allSatisfy(tokens -> assertThat(realm.refresh(tokens.refreshToken()).status()).isEqualTo(200));
         assertThat(list(realm, signedIn.get(0))).hasSize(60);
         String userId = Tokens.claims(signedIn.get(0).accessToken()).path("sub").asText();
