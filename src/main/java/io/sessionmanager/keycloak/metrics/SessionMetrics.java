@@ -23,6 +23,8 @@ public final class SessionMetrics {
 
     private static final String PREFIX = "keycloak.session.manager.";
     private static final MeterRegistry REGISTRY = Metrics.globalRegistry;
+    private static final String RACE_GUARD = "race.guard";
+    private static final String RACE_GUARD_HELP = "Uses of revoked sessions refused, and revoked sessions ended again";
 
     private SessionMetrics() {
     }
@@ -50,14 +52,12 @@ public final class SessionMetrics {
 
     /** A use of a session this extension revoked was refused: the use raced the revocation. */
     public static void revocationRefused() {
-        count("race.guard", "Uses of revoked sessions refused, and revoked sessions ended again", "action",
-                "refused");
+        count(RACE_GUARD, RACE_GUARD_HELP, "action", "refused");
     }
 
     /** A revoked session that a racing request brought back was ended again. */
     public static void revocationRepeated(KeycloakSession session) {
-        onCommit(session, () -> count("race.guard",
-                "Uses of revoked sessions refused, and revoked sessions ended again", "action", "repeated"));
+        onCommit(session, () -> count(RACE_GUARD, RACE_GUARD_HELP, "action", "repeated"));
     }
 
     /** The listener failed to write a session's record (the next list catches up). */

@@ -6,18 +6,26 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One read of a server's {@code /metrics} (Prometheus text format): each series' value. */
+/**
+ * One read of a server's {@code /metrics} (Prometheus text format): the value of each of this
+ * extension's series. Keycloak's own are skipped: some carry label values long enough to overflow
+ * a regular expression's stack.
+ */
 public final class Scrape {
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
-    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final String PREFIX = "keycloak_session_manager_";
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]++|\\\\.)*+)\"");
 
     private final Map<String, Double> values = new HashMap<>();
 
     private Scrape(String text) {
         for (String line : text.split("\n")) {
+            if (!line.startsWith(PREFIX)) {
+                continue;
+            }
             Matcher sample = SAMPLE.matcher(line);
-            if (!line.startsWith("#") && sample.matches()) {
+            if (sample.matches()) {
                 values.put(key(sample.group(1), labels(sample.group(3))), Double.parseDouble(sample.group(4)));
             }
         }
