@@ -47,18 +47,20 @@ final class AdminEvents {
         }
     }
 
-    private void endIfDisabled(String realmId, String userId) {
+    /** Ends every session of a user who is now disabled, as {@link EndReason#USER_DISABLED}. */
+    void endIfDisabled(String realmId, String userId) {
         RealmModel realm = session.realms().getRealm(realmId);
         UserModel user = session.users().getUserById(realm, userId);
         if (user != null && !user.isEnabled()) {
-            new UserSessions(session, realm).revokeAll(user, EndReason.ADMIN_REVOKED, null);
+            new UserSessions(session, realm).revokeAll(user, EndReason.USER_DISABLED, null);
         }
     }
 
     /**
-     * Keycloak's "sign out" of a user removes its online sessions and rejects every token issued
-     * before it, offline ones included, yet keeps the offline sessions. Those are ended too, so
-     * that the user is signed out everywhere and nothing half-alive is listed.
+     * Keycloak's "sign out" of a user (the admin console's button) removes its online sessions and
+     * rejects every token issued before it, offline ones included, yet keeps the offline sessions.
+     * Those are ended too, so that the user is signed out everywhere and nothing half-alive is
+     * listed; every record ends as revoked by an administrator, the ones Keycloak ended included.
      */
     private static void signedOut(KeycloakSession s, RealmModel realm, String userId) {
         UserModel user = s.users().getUserById(realm, userId);
@@ -66,8 +68,8 @@ final class AdminEvents {
             return;
         }
         SessionRevoker revoker = SessionRevoker.of(s, realm);
-        List<LiveSession> live = new SessionReconciler(s, realm).activeSessions(user);
-        live.forEach(one -> revoker.revoke(one.record(), one.online(), one.offline(), EndReason.LOGGED_OUT));
+        List<LiveSession> live = new SessionReconciler(s, realm).activeSessions(user, EndReason.ADMIN_REVOKED);
+        live.forEach(one -> revoker.revoke(one.record(), one.online(), one.offline(), EndReason.ADMIN_REVOKED));
         SessionStore.of(s).flushAndDetach(live.stream().map(LiveSession::record).toList());
     }
 }

@@ -35,6 +35,7 @@ final class SessionEventListener implements EventListenerProvider {
      * is ended when the user's sessions are next listed, or by the scheduled cleanup.
      */
     private static final String USER_SESSION_DELETED = "USER_SESSION_DELETED";
+    private static final String ACCOUNT_API_SESSIONS = "/account/sessions";
 
     private final KeycloakSession session;
     private final ActivityThrottle throttle;
@@ -55,6 +56,8 @@ final class SessionEventListener implements EventListenerProvider {
             case LOGIN -> signIn(event);
             case CODE_TO_TOKEN, REFRESH_TOKEN, USER_INFO_REQUEST, INTROSPECT_TOKEN -> activity(event);
             case LOGOUT -> logout(event);
+            case REVOKE_GRANT -> AfterCommit.run(session, event.getRealmId(), (s, realm) -> recorder.ended(s, realm,
+                    event.getUserId(), event.getSessionId(), EndReason.LOGGED_OUT, event.getTime()));
             default -> {
                 if (USER_SESSION_DELETED.equals(event.getType().name())) {
                     AfterCommit.run(session, event.getRealmId(), (s, realm) -> recorder.ended(s, realm,
@@ -123,12 +126,22 @@ final class SessionEventListener implements EventListenerProvider {
         return client != null && client.isPublicClient();
     }
 
+    /**
+     * A logout through Keycloak: the user's own, through Keycloak's account API (its Device
+     * activity page), counts as revoked by the user; an application's (OIDC logout) as logged out.
+     */
     private void logout(Event event) {
         boolean revokedByUs = detail(event, SessionRevoker.END_REASON_DETAIL) != null;
         if (!revokedByUs) {
+            EndReason reason = isKeycloaksAccountApi() ? EndReason.USER_REVOKED : EndReason.LOGGED_OUT;
             AfterCommit.run(session, event.getRealmId(), (s, realm) ->
-                    recorder.ended(s, realm, event.getUserId(), event.getSessionId(), EndReason.LOGGED_OUT, event.getTime()));
+                    recorder.ended(s, realm, event.getUserId(), event.getSessionId(), reason, event.getTime()));
         }
+    }
+
+    private boolean isKeycloaksAccountApi() {
+        String path = session.getContext().getUri() == null ? null : session.getContext().getUri().getPath();
+        return path != null && path.contains(ACCOUNT_API_SESSIONS);
     }
 
     private String userAgent() {
@@ -155,14 +168,14 @@ final class SessionEventListener implements EventListenerProvider {
         return value.substring(0, end);
     }
 
-    /** A session an admin signed out shows as logged out at once. */
+    /** A session an admin ended in Keycloak's console (its Sessions tab) shows as revoked by an administrator at once. */
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
         String[] path = event.getResourcePath() == null ? new String[0] : event.getResourcePath().split("/");
         if (event.getResourceType() == ResourceType.USER_SESSION && event.getOperationType() == OperationType.DELETE
                 && path.length == 2 && path[0].equals("sessions")) {
             AfterCommit.run(session, event.getRealmId(),
-                    (s, realm) -> recorder.ended(s, realm, null, path[1], EndReason.LOGGED_OUT, event.getTime()));
+                    (s, realm) -> recorder.ended(s, realm, null, path[1], EndReason.ADMIN_REVOKED, event.getTime()));
         }
     }
 

@@ -3,6 +3,7 @@ package io.sessionmanager.keycloak.rest;
 import io.sessionmanager.keycloak.compat.TokenAlgorithm;
 import io.sessionmanager.keycloak.compat.TokenCors;
 import io.sessionmanager.keycloak.revoke.InactivityGuard;
+import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 import org.keycloak.models.AccountRoles;
@@ -81,7 +82,9 @@ final class CallerAuthenticator {
         } catch (NotAuthorizedException e) {
             throw ApiError.unauthorized("The Authorization header must be a bearer token");
         }
-        if (result == null || InactivityGuard.of(session, realm).endIfIdle(result.getSession())) {
+        if (result == null || SessionRevoker.endAgainIfRevoked(session, realm, result.getSession().getId(),
+                result.getSession().isOffline())
+                || InactivityGuard.of(session, realm).endIfIdle(result.getSession())) {
             throw ApiError.unauthorized("Missing, invalid or expired bearer token, or its session has ended");
         }
         return result;

@@ -1,6 +1,5 @@
 package io.sessionmanager.keycloak.revoke;
 
-import io.sessionmanager.keycloak.metrics.SessionMetrics;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.cookie.CookieProvider;
@@ -70,9 +69,7 @@ final class GuardedClientPolicyManager extends DefaultClientPolicyManager {
         if (token == null || realm == null) {
             return false;
         }
-        if (RevokedSessions.isRevoked(session, realm.getId(), token.sessionId())) {
-            SessionMetrics.revocationRefused();
-            SessionRevoker.endAgainNow(session, realm, token.sessionId());
+        if (SessionRevoker.endAgainIfRevoked(session, realm, token.sessionId(), token.offline())) {
             return true;
         }
         UserSessionModel used = used(realm, token);

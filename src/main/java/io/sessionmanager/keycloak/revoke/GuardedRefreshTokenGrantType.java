@@ -30,7 +30,7 @@ final class GuardedRefreshTokenGrantType extends RefreshTokenGrantType {
             return super.process(context);
         }
         String sessionId = token.sessionId();
-        refuseIfRevoked(context, sessionId);
+        refuseIfRevoked(context, token);
         if (endIfIdle(context, token)) {
             refuse(context, sessionId);
         }
@@ -41,10 +41,10 @@ final class GuardedRefreshTokenGrantType extends RefreshTokenGrantType {
             throw e;
         } catch (RuntimeException e) {
             // Keycloak's grant reads the session again after refreshing: one removed in between is a null there.
-            refuseIfRevoked(context, sessionId);
+            refuseIfRevoked(context, token);
             throw e;
         }
-        refuseIfRevoked(context, sessionId);
+        refuseIfRevoked(context, token);
         return response;
     }
 
@@ -58,10 +58,10 @@ final class GuardedRefreshTokenGrantType extends RefreshTokenGrantType {
         return InactivityGuard.of(session, realm).endNowIfIdle(used);
     }
 
-    private static void refuseIfRevoked(Context context, String sessionId) {
-        if (RevokedSessions.isRevoked(context.getSession(), context.getRealm().getId(), sessionId)) {
+    private static void refuseIfRevoked(Context context, UnverifiedToken token) {
+        if (RevokedSessions.isRevoked(context.getSession(), token.sessionId(), token.offline())) {
             SessionMetrics.revocationRefused();
-            refuse(context, sessionId);
+            refuse(context, token.sessionId());
         }
     }
 

@@ -41,7 +41,7 @@ final class ResurrectionListener implements EventListenerProvider {
         }
         // Taken now: creating the store during the commit would enlist it in a commit already under way.
         SingleUseObjectProvider store = session.singleUseObjects();
-        AfterCommit.whenEndedIf(session, realmId, () -> RevokedSessions.isRevoked(store, realmId, sessionId),
+        AfterCommit.whenEndedIf(session, realmId, () -> RevokedSessions.isEitherRevoked(store, sessionId),
                 (s, realm) -> SessionRevoker.of(s, realm).endAgain(sessionId));
     }
 

@@ -12,6 +12,7 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -119,16 +120,43 @@ public final class SessionRevoker {
         endAgain(record.getKeycloakSessionId());
     }
 
-    /** Removes the online and offline Keycloak sessions with this id, if a racing request brought them back. */
+    /**
+     * Removes the Keycloak sessions with this id, online and offline, whose kind was ended (is
+     * marked), if a racing request brought them back. The other kind stays: an offline session
+     * outlives the logout of the online one it came from.
+     */
     public void endAgain(String keycloakSessionId) {
-        UserSessionModel online = session.sessions().getUserSession(realm, keycloakSessionId);
-        UserSessionModel offline = session.sessions().getOfflineUserSession(realm, keycloakSessionId);
+        SingleUseObjectProvider marks = session.singleUseObjects();
+        UserSessionModel online = RevokedSessions.isRevoked(marks, keycloakSessionId, false)
+                ? session.sessions().getUserSession(realm, keycloakSessionId) : null;
+        UserSessionModel offline = RevokedSessions.isRevoked(marks, keycloakSessionId, true)
+                ? session.sessions().getOfflineUserSession(realm, keycloakSessionId) : null;
         if (online != null || offline != null) {
             LOG.debug("A revoked session came back after its revocation; ending it again");
             SessionMetrics.revocationRepeated(session);
             remove(online);
             remove(offline);
         }
+    }
+
+    /** Whether the Keycloak session of this kind with this id was ended (is marked). */
+    public boolean hasEnded(String keycloakSessionId, boolean offline) {
+        return RevokedSessions.isRevoked(session, keycloakSessionId, offline);
+    }
+
+    /**
+     * For a request about to use the session with this id: whether the session was ended (its mark
+     * is there), in which case whatever copy of it Keycloak holds again is ended now
+     * ({@link #endAgainNow}) and the use is to be refused.
+     */
+    public static boolean endAgainIfRevoked(KeycloakSession session, RealmModel realm, String keycloakSessionId,
+                                            boolean offline) {
+        if (!RevokedSessions.isRevoked(session, keycloakSessionId, offline)) {
+            return false;
+        }
+        SessionMetrics.revocationRefused();
+        endAgainNow(session, realm, keycloakSessionId);
+        return true;
     }
 
     /**

@@ -50,6 +50,15 @@ public final class SessionReconciler {
 
     /** The user's live sessions, each backed by an active record. */
     public List<LiveSession> activeSessions(UserModel user) {
+        return activeSessions(user, null);
+    }
+
+    /**
+     * As {@link #activeSessions(UserModel)}, ending the records whose Keycloak sessions are gone
+     * with {@code goneReason}, the reason the caller knows they ended for; null when unknown
+     * (then expired past their deadline, else logged out).
+     */
+    public List<LiveSession> activeSessions(UserModel user, EndReason goneReason) {
         // Keycloak's database holds online sessions too with persistent user sessions (on by default).
         Optional<KeycloakSessionIds> ids = Profile.isFeatureEnabled(Profile.Feature.PERSISTENT_USER_SESSIONS)
                 ? Optional.of(store.keycloakSessionIds(realm.getId(), user.getId())) : Optional.empty();
@@ -65,7 +74,7 @@ public final class SessionReconciler {
             if (unrecorded.remove(id)) {
                 live.add(refreshed(new LiveSession(record, online.get(id), offline.get(id))));
             } else {
-                store.end(record, endedByKeycloak(record, now), now);
+                store.end(record, goneReason != null ? goneReason : endedByKeycloak(record, now), now);
             }
         }
         if (!unrecorded.isEmpty()) {
@@ -120,11 +129,19 @@ public final class SessionReconciler {
         Map<String, SessionRecord> ended = store.findOwned(realm.getId(), user.getId(), ids).stream()
                 .collect(Collectors.toMap(SessionRecord::getKeycloakSessionId, Function.identity()));
         List<LiveSession> live = new ArrayList<>();
+        SessionRevoker revoker = SessionRevoker.of(session, realm);
         for (String id : ids) {
             SessionRecord record = ended.get(id);
             if (record != null && record.getEndReason() != null && record.getEndReason().isRevocation()) {
                 // Revoked, yet back: a request that raced the revocation restored it. Revoked stays revoked.
-                SessionRevoker.of(session, realm).endAgain(record);
+                revoker.endAgain(record);
+                continue;
+            }
+            // Ended through one of Keycloak's own doors, yet back: the same race. Only the kind that ended goes.
+            revoker.endAgain(id);
+            UserSessionModel onlineLeft = revoker.hasEnded(id, false) ? null : online.get(id);
+            UserSessionModel offlineLeft = revoker.hasEnded(id, true) ? null : offline.get(id);
+            if (onlineLeft == null && offlineLeft == null) {
                 continue;
             }
             if (record != null) {
@@ -132,9 +149,9 @@ public final class SessionReconciler {
                         record.getId(), record.getStatus());
                 record.reactivate();
             } else {
-                record = insert(KeycloakSessionRecords.from(realm, online.get(id), offline.get(id)));
+                record = insert(KeycloakSessionRecords.from(realm, onlineLeft, offlineLeft));
             }
-            live.add(refreshed(new LiveSession(record, online.get(id), offline.get(id))));
+            live.add(refreshed(new LiveSession(record, onlineLeft, offlineLeft)));
         }
         return live;
     }

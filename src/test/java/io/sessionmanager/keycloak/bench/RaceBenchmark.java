@@ -2,6 +2,7 @@ package io.sessionmanager.keycloak.bench;
 
 import io.sessionmanager.keycloak.it.support.DistributionServer;
 import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.KeycloakDoors;
 import io.sessionmanager.keycloak.it.support.RevocationRace;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -19,8 +21,9 @@ import static io.sessionmanager.keycloak.it.support.Sessions.revoke;
 
 /**
  * {@code bench/run --race}: how often a revoked session comes back while a thief keeps
- * refreshing it, per path, for the extension's revocations (guarded) beside Keycloak's own logout
- * endpoints on a plain Keycloak without the extension; and what the guard costs a refresh, as
+ * refreshing it (or, for the doors of the admin console and the account API, keeps calling
+ * Keycloak's account API with its access token), per path: the extension's revocations, and each
+ * of Keycloak's own doors with the extension and on a plain Keycloak without it; and what the guard costs a refresh, as
  * refreshes per second on the server with the extension over a plain one, beside two plain ones
  * compared with each other. Race rounds alternate one
  * and twelve refresh loops; a round counts as a resurrection when it breaks any clause that
@@ -73,6 +76,11 @@ final class RaceBenchmark {
         }
     }
 
+    /**
+     * The extension's own paths on the server with it; then every one of Keycloak's own doors on
+     * both servers, side by side (refresh loops); then the doors a thief holding only the access
+     * token meets, looping on Keycloak's account API.
+     */
     private void resurrections() {
         path("guarded_user_revokes_one", guarded, (realm, v) -> revoke(realm, v.owner(), currentId(realm, v.tokens())));
         path("guarded_admin_revokes_all", guarded,
@@ -80,27 +88,37 @@ final class RaceBenchmark {
         path("guarded_admin_password_reset", guarded, (realm, v) -> realm.admin().put(
                 "/" + realm.name() + "/users/" + v.userId() + "/reset-password",
                 Map.of("type", "password", "value", NEW_PASSWORD, "temporary", false)));
-        path("keycloak_admin_user_logout_with_extension", guarded, RaceBenchmark::adminLogout);
-        path("keycloak_admin_user_logout", plain, RaceBenchmark::adminLogout);
-        path("keycloak_account_api_delete_session", plain, (realm, v) -> Http.delete(
-                realm.url() + "/account/sessions/" + v.tokens().sessionId(), v.owner().accessToken()));
-        path("keycloak_admin_delete_session", plain,
-                (realm, v) -> realm.admin().delete("/" + realm.name() + "/sessions/" + v.tokens().sessionId()));
+        Map<String, Revocation> doors = new LinkedHashMap<>();
+        doors.put("admin_user_logout", (realm, v) -> KeycloakDoors.adminSignOut(realm, v.userId()));
+        doors.put("admin_delete_session", (realm, v) -> KeycloakDoors.adminSessionDelete(realm, v.tokens().sessionId()));
+        doors.put("account_api_delete_session", (realm, v) -> KeycloakDoors.accountApiDelete(realm,
+                v.tokens().sessionId(), v.owner().accessToken()));
+        doors.put("oidc_logout", (realm, v) -> KeycloakDoors.oidcLogout(realm, v.tokens().refreshToken()));
+        doors.put("token_revocation", (realm, v) -> KeycloakDoors.tokenRevocation(realm, v.tokens().refreshToken()));
+        for (RevocationRace.Use use : RevocationRace.Use.values()) {
+            String loops = use == RevocationRace.Use.BEARER ? "_bearer_loops" : "";
+            doors.forEach((door, revocation) -> {
+                if (use == RevocationRace.Use.REFRESH || door.startsWith("admin") || door.startsWith("account")) {
+                    path("keycloak_" + door + loops + "_with_extension", guarded, use, revocation);
+                    path("keycloak_" + door + loops, plain, use, revocation);
+                }
+            });
+        }
     }
 
-    private static Http.Reply adminLogout(TestRealm realm, Victim victim) {
-        return realm.admin().post("/" + realm.name() + "/users/" + victim.userId() + "/logout", Map.of());
-    }
-
-    /** Rounds of one path, alternating one and twelve refresh loops; prints resurrections per 100 rounds. */
     private void path(String name, TestRealm realm, Revocation revocation) {
+        path(name, realm, RevocationRace.Use.REFRESH, revocation);
+    }
+
+    /** Rounds of one path, alternating one and twelve loops; prints resurrections per 100 rounds. */
+    private void path(String name, TestRealm realm, RevocationRace.Use use, Revocation revocation) {
         int[] failed = new int[2];
         for (int round = 0; round < rounds; round++) {
             int concurrency = round % 2;
             String username = "victim-" + users++;
             String userId = realm.createUser(username);
             Victim victim = new Victim(userId, username, realm.login(username), realm.login(username));
-            RevocationRace.Outcome race = RevocationRace.run(realm, victim.tokens(), concurrency == 0 ? 1 : 12,
+            RevocationRace.Outcome race = RevocationRace.run(realm, victim.tokens(), concurrency == 0 ? 1 : 12, use,
                     () -> revocation.apply(realm, victim));
             if (!race.held(userId)) {
                 failed[concurrency]++;

@@ -3,6 +3,7 @@ package io.sessionmanager.keycloak.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionmanager.keycloak.it.support.Database;
 import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.KeycloakDoors;
 import io.sessionmanager.keycloak.it.support.DistributionServer;
 import io.sessionmanager.keycloak.it.support.RevocationRace;
 import io.sessionmanager.keycloak.it.support.TestRealm;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
@@ -116,29 +118,33 @@ class ClusterIT {
     }
 
     /**
-     * SPEC "What revoked means", on a cluster: a thief refreshing on one node while the owner
-     * revokes on the other loses, whichever node does what.
+     * SPEC "What revoked means", on a cluster: a thief refreshing on one node while the session
+     * ends on the other loses, whichever node does what, whether the owner revokes it through the
+     * extension or an administrator presses Sign out in Keycloak's admin console.
      */
-    @ParameterizedTest(name = "revoke on {0}, refresh on the other")
-    @ValueSource(strings = {"A", "B"})
+    @ParameterizedTest(name = "{0} on {1}, refresh on the other")
+    @CsvSource({"extension revoke, A", "extension revoke, B", "Keycloak admin Sign out, A", "Keycloak admin Sign out, B"})
     @Order(3)
-    void revocationOnOneNodeHoldsAgainstRefreshesOnTheOther(String revokingNode) {
-        TestRealm revoking = revokingNode.equals("A") ? onA : onB;
-        TestRealm refreshing = revokingNode.equals("A") ? onB : onA;
+    void anEndingOnOneNodeHoldsAgainstRefreshesOnTheOther(String door, String endingNode) {
+        boolean ours = door.startsWith("extension");
+        TestRealm ending = endingNode.equals("A") ? onA : onB;
+        TestRealm refreshing = endingNode.equals("A") ? onB : onA;
         for (int refreshers : List.of(1, 12)) {
             for (int round = 0; round < RACE_ROUNDS; round++) {
-                String username = "racer-" + revokingNode + "-" + refreshers + "-" + round;
+                String username = "racer-" + (ours ? "" : "kc-") + endingNode + "-" + refreshers + "-" + round;
                 String userId = onA.createUser(username);
                 Tokens victim = refreshing.login(username);
-                Tokens owner = revoking.login(username);
-                String victimId = currentId(revoking, victim);
+                Tokens owner = ending.login(username);
+                String victimId = currentId(ending, victim);
 
                 RevocationRace.Outcome race = RevocationRace.run(refreshing, victim, refreshers,
-                        () -> revoke(revoking, owner, victimId));
+                        () -> ours ? revoke(ending, owner, victimId) : KeycloakDoors.adminSignOut(ending, userId));
 
                 race.assertHeld(userId);
-                race.assertNotListedByKeycloakAccountApi(owner);
-                assertThat(list(refreshing, owner)).extracting(s -> s.path("id").asText()).doesNotContain(victimId);
+                // Keycloak's Sign out ends every session of the user, the owner's too.
+                Tokens witness = ours ? owner : ending.login(username);
+                race.assertNotListedByKeycloakAccountApi(witness);
+                assertThat(list(refreshing, witness)).extracting(s -> s.path("id").asText()).doesNotContain(victimId);
             }
         }
     }

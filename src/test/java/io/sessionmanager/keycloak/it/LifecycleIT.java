@@ -73,7 +73,32 @@ class LifecycleIT {
         assertRefreshRefused(realm.refresh(offline.refreshToken()));
         assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS = 'ACTIVE'", userId)).isZero();
         JsonNode history = realm.admin().mustGet(realm.adminApi() + "/users/" + userId + "/sessions/history").json();
-        assertThat(history).hasSize(2).allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("ADMIN_REVOKED"));
+        assertThat(history).hasSize(2).allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("USER_DISABLED"));
+    }
+
+    /** ASVS 7.4.2: brute-force protection that disables the user for good ends its sessions too. */
+    @Test
+    void aPermanentLockoutEndsEverySession() throws InterruptedException {
+        TestRealm realm = TestRealm.create(server, "lifecycle-lockout", Map.of("bruteForceProtected", true,
+                "permanentLockout", true, "failureFactor", 2));
+        String userId = realm.createUser("luke");
+        Tokens online = realm.login("luke");
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+            // 401 for a wrong password; 400 once the lockout has disabled the account.
+            assertThat(realm.passwordGrant("luke", "guessed-" + attempt, "openid", Map.of()).status()).isIn(400, 401);
+        }
+
+        String history = realm.adminApi() + "/users/" + userId + "/sessions/history";
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (realm.admin().mustGet(history).json().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(realm.admin().mustGet(history).json()).singleElement()
+                .satisfies(s -> assertThat(s.path("endReason").asText()).isEqualTo("USER_DISABLED"));
+        assertThat(realm.admin().mustGet("/" + realm.name() + "/users/" + userId).json().path("enabled").asBoolean())
+                .isFalse();
+        assertRefreshRefused(realm.refresh(online.refreshToken()));
     }
 
     @Test
@@ -108,7 +133,7 @@ class LifecycleIT {
     }
 
     @Test
-    void aSessionAnAdminSignsOutInKeycloaksConsoleShowsAsLoggedOut() {
+    void aSessionAnAdminEndsInKeycloaksConsoleShowsAsRevokedByAnAdministrator() {
         TestRealm realm = TestRealm.create(server, "lifecycle-admin-signout");
         realm.createUser("lars");
         Tokens caller = realm.login("lars");
@@ -118,12 +143,47 @@ class LifecycleIT {
         assertThat(realm.admin().delete("/" + realm.name() + "/sessions/" + signedOut.sessionId()).status())
                 .isEqualTo(204);
 
-        assertThat(db.count("select count(*) from SM_SESSION where ID = ? and STATUS = 'LOGGED_OUT'", recordId))
-                .isEqualTo(1);
+        assertThat(db.count("select count(*) from SM_SESSION where ID = ? and STATUS = 'REVOKED'"
+                + " and END_REASON = 'ADMIN_REVOKED'", recordId)).isEqualTo(1);
         assertThat(history(realm, caller)).singleElement().satisfies(s -> {
-            assertThat(s.path("status").asText()).isEqualTo("LOGGED_OUT");
-            assertThat(s.path("endReason").asText()).isEqualTo("LOGGED_OUT");
+            assertThat(s.path("status").asText()).isEqualTo("REVOKED");
+            assertThat(s.path("endReason").asText()).isEqualTo("ADMIN_REVOKED");
         });
+    }
+
+    /** Keycloak's own account API (its Device activity page): the user ended the session. */
+    @Test
+    void aSessionTheUserEndsThroughKeycloaksAccountApiShowsAsRevokedByTheUser() {
+        TestRealm realm = TestRealm.create(server, "lifecycle-account-api");
+        realm.createUser("lena");
+        Tokens caller = realm.login("lena");
+        Tokens ended = realm.login("lena");
+
+        Http.Reply reply = Http.send(Http.request(realm.url() + "/account/sessions/" + ended.sessionId())
+                .header("Authorization", "Bearer " + caller.accessToken())
+                .header("Accept", "application/json").DELETE().build());
+
+        assertThat(reply.status()).isEqualTo(204);
+        assertThat(history(realm, caller)).singleElement().satisfies(s -> {
+            assertThat(s.path("status").asText()).isEqualTo("REVOKED");
+            assertThat(s.path("endReason").asText()).isEqualTo("USER_REVOKED");
+        });
+    }
+
+    /** An application revokes its refresh token (RFC 7009): its only client session, and so the session, ends. */
+    @Test
+    void aSessionWhoseOnlyRefreshTokenIsRevokedShowsAsLoggedOut() {
+        TestRealm realm = TestRealm.create(server, "lifecycle-revoke-endpoint");
+        realm.createUser("leo");
+        Tokens caller = realm.login("leo");
+        Tokens revoked = realm.login("leo");
+        String recordId = currentId(realm, revoked);
+
+        assertThat(realm.revokeToken(revoked.refreshToken()).status()).isEqualTo(200);
+
+        assertThat(db.count("select count(*) from SM_SESSION where ID = ? and STATUS = 'LOGGED_OUT'"
+                + " and END_REASON = 'LOGGED_OUT'", recordId)).isEqualTo(1);
+        assertThat(list(realm, caller)).extracting(s -> s.path("id").asText()).containsExactly(currentId(realm, caller));
     }
 
     @Test
@@ -135,8 +195,8 @@ class LifecycleIT {
 
         realm.admin().mustPost("/" + realm.name() + "/users/" + userId + "/logout", "");
 
-        assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS = 'LOGGED_OUT'", userId))
-                .isEqualTo(2);
+        assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS = 'REVOKED'"
+                + " and END_REASON = 'ADMIN_REVOKED'", userId)).isEqualTo(2);
         assertRefreshRefused(realm.refresh(online.refreshToken()));
         assertRefreshRefused(realm.refresh(offline.refreshToken()));
         assertThat(list(realm, realm.login("liam"))).singleElement()

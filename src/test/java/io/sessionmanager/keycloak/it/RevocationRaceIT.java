@@ -5,6 +5,8 @@ import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
 import io.sessionmanager.keycloak.it.support.Mailbox;
+import io.sessionmanager.keycloak.it.support.RaceRounds;
+import io.sessionmanager.keycloak.it.support.RaceRounds.Victim;
 import io.sessionmanager.keycloak.it.support.RevocationRace;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
@@ -22,14 +24,13 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
-import static io.sessionmanager.keycloak.it.support.Sessions.list;
 import static io.sessionmanager.keycloak.it.support.Sessions.revoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * SPEC "What revoked means", last paragraph: a session revoked while a thief keeps refreshing it
- * (1 or 12 loops, with userinfo and introspection callers) stays revoked, on every path that ends
- * a session.
+ * (1 or 12 loops, with userinfo and introspection callers) stays revoked, on every path of this
+ * extension that ends a session ({@link KeycloakDoorsIT}: Keycloak's own).
  * <p>
  * Rounds: every path goes through the one guard in {@code revoke/}, so the rounds of all paths
  * together test it: {@value #CORE_ROUNDS} per loop count for the user revoking one session (the
@@ -47,9 +48,9 @@ class RevocationRaceIT {
     private static final String NEW_PASSWORD = "changed-after-the-theft";
     private static final String FIREFOX = "Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0";
 
+    private final RaceRounds race = new RaceRounds("thief-target");
     private KeycloakServer server;
     private TestRealm realm;
-    private int users;
 
     @BeforeAll
     void createRealm(KeycloakServer server) {
@@ -60,22 +61,22 @@ class RevocationRaceIT {
     @ParameterizedTest(name = "{0} refreshing")
     @ValueSource(ints = {1, 12})
     void userRevokesTheSession(int refreshers) {
-        rounds(realm, CORE_ROUNDS, refreshers, v -> revoke(realm, v.owner, v.publicId), v -> v.owner);
+        rounds(realm, CORE_ROUNDS, refreshers, v -> revoke(realm, v.owner(), v.publicId()), v -> v.owner());
     }
 
     @ParameterizedTest(name = "{0} refreshing")
     @ValueSource(ints = {1, 12})
     void userSignsOutOtherDevices(int refreshers) {
         rounds(realm, ROUNDS, refreshers,
-                v -> Http.delete(realm.sessionsUrl() + "?keepCurrent=true", v.owner.accessToken()), v -> v.owner);
+                v -> Http.delete(realm.sessionsUrl() + "?keepCurrent=true", v.owner().accessToken()), v -> v.owner());
     }
 
     @ParameterizedTest(name = "{0} refreshing")
     @ValueSource(ints = {1, 12})
     void userSignsOutEverywhere(int refreshers) {
         rounds(realm, ROUNDS, refreshers,
-                v -> Http.delete(realm.sessionsUrl() + "?keepCurrent=false", v.owner.accessToken()),
-                v -> realm.login(v.username));
+                v -> Http.delete(realm.sessionsUrl() + "?keepCurrent=false", v.owner().accessToken()),
+                v -> realm.login(v.username()));
     }
 
     @ParameterizedTest(name = "{0} refreshing")
@@ -83,7 +84,7 @@ class RevocationRaceIT {
     void selfServicePasswordChangeEndsTheOthers(int refreshers) {
         rounds(realm, ROUNDS, refreshers, v -> {
             Browser laptop = realm.browser(FIREFOX);
-            laptop.login(v.username, TestRealm.PASSWORD);
+            laptop.login(v.username(), TestRealm.PASSWORD);
             return answered(() -> laptop.changePassword(NEW_PASSWORD));
         }, v -> withNewPassword(realm, v));
     }
@@ -104,7 +105,7 @@ class RevocationRaceIT {
                     () -> answered(() -> laptop.changePassword(NEW_PASSWORD)));
 
             race.assertHeld(userId);
-            assertGoneFromAllLists(strict, race, victim, withNewPassword(strict, victim));
+            RaceRounds.assertGoneFromAllLists(strict, race, victim, withNewPassword(strict, victim));
         }
     }
 
@@ -113,7 +114,7 @@ class RevocationRaceIT {
     void adminPasswordResetEndsEverySession(String policy) {
         TestRealm reset = realmWithPolicy("race-reset-" + policy.toLowerCase(), policy);
         for (int refreshers : List.of(1, 12)) {
-            rounds(reset, ROUNDS, refreshers, v -> resetPassword(reset, v.userId), v -> withNewPassword(reset, v));
+            rounds(reset, ROUNDS, refreshers, v -> resetPassword(reset, v.userId()), v -> withNewPassword(reset, v));
         }
     }
 
@@ -121,7 +122,7 @@ class RevocationRaceIT {
     @ParameterizedTest(name = "{0} refreshing")
     @ValueSource(ints = {1, 12})
     void adminUserUpdateWithAPasswordEndsEverySession(int refreshers) {
-        rounds(realm, ROUNDS, refreshers, v -> realm.admin().put("/" + realm.name() + "/users/" + v.userId,
+        rounds(realm, ROUNDS, refreshers, v -> realm.admin().put("/" + realm.name() + "/users/" + v.userId(),
                         Map.of("credentials", List.of(Map.of("type", "password", "value", NEW_PASSWORD, "temporary", false)))),
                 v -> withNewPassword(realm, v));
     }
@@ -131,30 +132,30 @@ class RevocationRaceIT {
     @ValueSource(ints = {12})
     void adminPasswordResetWithPolicyNoneRevokesNothing(int refreshers) {
         TestRealm lenient = realmWithPolicy("race-none", "NONE");
-        Victim victim = signIn(lenient, nextUser());
+        Victim victim = RaceRounds.signIn(lenient, nextUser());
 
-        RevocationRace.Outcome race = RevocationRace.run(lenient, victim.tokens, refreshers,
-                () -> resetPassword(lenient, victim.userId));
+        RevocationRace.Outcome race = RevocationRace.run(lenient, victim.tokens(), refreshers,
+                () -> resetPassword(lenient, victim.userId()));
 
         assertThat(race.calls()).filteredOn(c -> c.kind().equals("refresh"))
                 .isNotEmpty().allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
-        assertThat(lenient.refresh(victim.tokens.refreshToken()).status()).isEqualTo(200);
+        assertThat(lenient.refresh(victim.tokens().refreshToken()).status()).isEqualTo(200);
     }
 
     @ParameterizedTest(name = "{0} refreshing")
     @ValueSource(ints = {1, 12})
     void adminRevokesTheSession(int refreshers) {
         rounds(realm, ROUNDS, refreshers,
-                v -> realm.admin().delete(realm.adminApi() + "/users/" + v.userId + "/sessions/" + v.publicId),
-                v -> v.owner);
+                v -> realm.admin().delete(realm.adminApi() + "/users/" + v.userId() + "/sessions/" + v.publicId()),
+                v -> v.owner());
     }
 
     @ParameterizedTest(name = "{0} refreshing")
     @ValueSource(ints = {1, 12})
     void adminRevokesAllSessions(int refreshers) {
         rounds(realm, ROUNDS, refreshers,
-                v -> realm.admin().delete(realm.adminApi() + "/users/" + v.userId + "/sessions"),
-                v -> realm.login(v.username));
+                v -> realm.admin().delete(realm.adminApi() + "/users/" + v.userId() + "/sessions"),
+                v -> realm.login(v.username()));
     }
 
     /** The "This wasn't me" link of the new-device email, confirmed while the reported session is refreshed. */
@@ -178,7 +179,7 @@ class RevocationRaceIT {
                         () -> phone.proceed(confirmation));
 
                 race.assertHeld(userId);
-                assertGoneFromAllLists(reporting, race, victim, owner);
+                RaceRounds.assertGoneFromAllLists(reporting, race, victim, owner);
             }
         }
     }
@@ -194,10 +195,10 @@ class RevocationRaceIT {
     @ValueSource(ints = {1, 12})
     void disablingTheUserEndsItsSessions(int refreshers) {
         rounds(realm, ROUNDS, refreshers,
-                v -> realm.admin().put("/" + realm.name() + "/users/" + v.userId, Map.of("enabled", false)),
+                v -> realm.admin().put("/" + realm.name() + "/users/" + v.userId(), Map.of("enabled", false)),
                 v -> {
-                    realm.admin().mustPut("/" + realm.name() + "/users/" + v.userId, Map.of("enabled", true));
-                    return realm.login(v.username);
+                    realm.admin().mustPut("/" + realm.name() + "/users/" + v.userId(), Map.of("enabled", true));
+                    return realm.login(v.username());
                 });
     }
 
@@ -210,47 +211,21 @@ class RevocationRaceIT {
     void inactiveSessionEndedByTheCleanupStaysEnded(int refreshers) throws InterruptedException {
         TestRealm idle = TestRealm.create(server, "race-idle");
         idle.admin().mustPut(idle.adminApi() + "/config", Map.of("maxInactivity", "PT2S"));
-        Victim victim = signIn(idle, nextUser());
+        Victim victim = RaceRounds.signIn(idle, nextUser());
         Thread.sleep(3_000);
 
         Http.Reply cleanup = idle.admin().mustPost(idle.adminApi() + "/cleanup", Map.of());
         // Both of the user's sessions sat idle: the victim's and the owner's.
         assertThat(cleanup.json().path("ended").asInt()).isEqualTo(2);
-        RevocationRace.Outcome race = RevocationRace.replay(idle, victim.tokens, refreshers, cleanup);
+        RevocationRace.Outcome race = RevocationRace.replay(idle, victim.tokens(), refreshers, cleanup);
 
-        race.assertHeld(victim.userId);
+        race.assertHeld(victim.userId());
     }
 
-    /**
-     * Rounds of one path: a fresh user signed in twice (the victim session the loops use, and the
-     * owner's), the revoking call raced, then every check; {@code witness} gives a live session of
-     * the user afterwards, to read the lists with.
-     */
+    /** Rounds of one path, the loops refreshing. */
     private void rounds(TestRealm realm, int rounds, int refreshers, Function<Victim, Http.Reply> revocation,
                         Function<Victim, Tokens> witness) {
-        for (int round = 0; round < rounds; round++) {
-            Victim victim = signIn(realm, nextUser());
-
-            RevocationRace.Outcome race = RevocationRace.run(realm, victim.tokens, refreshers,
-                    () -> revocation.apply(victim));
-
-            race.assertHeld(victim.userId);
-            assertGoneFromAllLists(realm, race, victim, witness.apply(victim));
-        }
-    }
-
-    private record Victim(String username, Tokens tokens, String publicId, Tokens owner, String userId) {
-
-        Victim(String username, Tokens tokens, String publicId, String userId) {
-            this(username, tokens, publicId, null, userId);
-        }
-    }
-
-    /** A new user with two sessions: the victim's, and the owner's on another device. */
-    private static Victim signIn(TestRealm realm, String username) {
-        String userId = realm.createUser(username);
-        Tokens tokens = realm.login(username);
-        return new Victim(username, tokens, currentId(realm, tokens), realm.login(username), userId);
+        race.run(realm, rounds, refreshers, RevocationRace.Use.REFRESH, revocation, witness);
     }
 
     private static Http.Reply resetPassword(TestRealm realm, String userId) {
@@ -258,18 +233,8 @@ class RevocationRaceIT {
                 Map.of("type", "password", "value", NEW_PASSWORD, "temporary", false));
     }
 
-    /** Our lists (the user's and the admin's) and Keycloak's account API, asked with a live session of the user. */
-    private static void assertGoneFromAllLists(TestRealm realm, RevocationRace.Outcome race, Victim victim,
-                                               Tokens witness) {
-        race.assertNotListedByKeycloakAccountApi(witness);
-        assertThat(list(realm, witness)).extracting(s -> s.path("id").asText()).doesNotContain(victim.publicId);
-        assertThat(realm.admin().mustGet(realm.adminApi() + "/users/" + victim.userId + "/sessions").json())
-                .noneSatisfy(s -> assertThat(s.path("id").asText()).isEqualTo(victim.publicId));
-        race.assertAllRefused("after the lists were read");
-    }
-
     private static Tokens withNewPassword(TestRealm realm, Victim victim) {
-        return realm.login(victim.username, NEW_PASSWORD, "openid", Map.of());
+        return realm.login(victim.username(), NEW_PASSWORD, "openid", Map.of());
     }
 
     private TestRealm realmWithPolicy(String name, String policy) {
@@ -290,6 +255,6 @@ class RevocationRaceIT {
     }
 
     private String nextUser() {
-        return "thief-target-" + users++;
+        return race.nextUser();
     }
 }

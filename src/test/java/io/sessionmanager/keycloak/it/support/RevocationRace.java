@@ -21,8 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * refresh loops, each replaying the newest refresh token it was given, plus a userinfo and an
  * introspection caller, all running while the revoking call is made, and on for a while after it
  * answered. {@link Outcome#assertHeld} then checks what the contract promises.
+ * <p>
+ * With {@link Use#BEARER} the loops never refresh: they call Keycloak's account REST API with the
+ * session's access token, as a thief holding only that token would; no such request sends an event.
  */
 public final class RevocationRace {
+
+    /** What the thief's loops do with the stolen session. */
+    public enum Use {
+        /** Replay the newest refresh token; userinfo and introspection callers alongside. */
+        REFRESH,
+        /** {@code GET /realms/{realm}/account} with the session's access token, nothing else. */
+        BEARER
+    }
 
     /** How long the loops run before the revoking call, so that it lands among requests in flight. */
     private static final long WARM_UP_MILLIS = 150;
@@ -47,20 +58,27 @@ public final class RevocationRace {
     private final TestRealm realm;
     private final Tokens victim;
     private final int refreshers;
+    private final Use use;
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     private final AtomicReference<Tokens> newest;
     private volatile boolean stopped;
 
-    private RevocationRace(TestRealm realm, Tokens victim, int refreshers) {
+    private RevocationRace(TestRealm realm, Tokens victim, int refreshers, Use use) {
         this.realm = realm;
         this.victim = victim;
         this.refreshers = refreshers;
+        this.use = use;
         this.newest = new AtomicReference<>(victim);
     }
 
     /** Runs one round: the loops on {@code victim}'s session, and {@code revoke} made in their midst. */
     public static Outcome run(TestRealm realm, Tokens victim, int refreshers, Supplier<Http.Reply> revoke) {
-        return new RevocationRace(realm, victim, refreshers).race(revoke);
+        return run(realm, victim, refreshers, Use.REFRESH, revoke);
+    }
+
+    /** As {@link #run(TestRealm, Tokens, int, Supplier)}, the loops using the session as {@code use} says. */
+    public static Outcome run(TestRealm realm, Tokens victim, int loops, Use use, Supplier<Http.Reply> revoke) {
+        return new RevocationRace(realm, victim, loops, use).race(revoke);
     }
 
     /**
@@ -68,7 +86,7 @@ public final class RevocationRace {
      * raced with use (inactivity: a session in use is not inactive).
      */
     public static Outcome replay(TestRealm realm, Tokens victim, int refreshers, Http.Reply revoked) {
-        return new RevocationRace(realm, victim, refreshers).race(() -> revoked, 0);
+        return new RevocationRace(realm, victim, refreshers, Use.REFRESH).race(() -> revoked, 0);
     }
 
     private Outcome race(Supplier<Http.Reply> revoke) {
@@ -85,13 +103,7 @@ public final class RevocationRace {
                 reply = revoke.get();
             }
             long revokeAnswered = System.nanoTime();
-            for (int i = 0; i < refreshers; i++) {
-                int loop = i;
-                running.add(loops.submit(() -> refreshLoop(loop)));
-            }
-            running.add(loops.submit(() -> callerLoop("userinfo", t -> realm.userinfo(t.accessToken()).status())));
-            running.add(loops.submit(() -> callerLoop("introspect",
-                    t -> realm.introspect(t.accessToken()).path("active").asBoolean() ? 200 : 401)));
+            startLoops(loops, running);
             if (warmUpMillis > 0) {
                 sleep(warmUpMillis);
                 revokeStarted = System.nanoTime();
@@ -112,6 +124,27 @@ public final class RevocationRace {
         }
     }
 
+    private void startLoops(ExecutorService loops, List<Future<?>> running) {
+        for (int i = 0; i < refreshers; i++) {
+            int loop = i;
+            running.add(loops.submit(use == Use.REFRESH ? () -> refreshLoop(loop)
+                    : () -> callerLoop("account", loop, t -> realm.account(t.accessToken()).status())));
+        }
+        if (use == Use.REFRESH) {
+            running.add(loops.submit(() -> callerLoop("userinfo", -1, t -> realm.userinfo(t.accessToken()).status())));
+            running.add(loops.submit(() -> callerLoop("introspect", -1, t -> introspectionStatus(realm, t))));
+        }
+    }
+
+    /** 200 for an active token, 401 for an inactive one, else what Keycloak answered. */
+    private static int introspectionStatus(TestRealm realm, Tokens tokens) {
+        Http.Reply reply = realm.introspection(tokens.accessToken());
+        if (reply.status() != 200) {
+            return reply.status();
+        }
+        return reply.json().path("active").asBoolean() ? 200 : 401;
+    }
+
     private void refreshLoop(int loop) {
         Tokens current = victim;
         while (!stopped) {
@@ -126,11 +159,11 @@ public final class RevocationRace {
         }
     }
 
-    private void callerLoop(String kind, java.util.function.ToIntFunction<Tokens> call) {
+    private void callerLoop(String kind, int loop, java.util.function.ToIntFunction<Tokens> call) {
         while (!stopped) {
             long started = System.nanoTime();
             int status = call.applyAsInt(newest.get());
-            calls.add(new Call(kind, -1, started, System.nanoTime(), status, null, null));
+            calls.add(new Call(kind, loop, started, System.nanoTime(), status, null, null));
         }
     }
 
@@ -176,9 +209,12 @@ public final class RevocationRace {
 
         /**
          * The session stayed revoked: the revoking call succeeded; no request of the race got a
-         * 5xx; no refresh that started after the revoking call answered succeeded; one second
-         * after it answered every token minted during the race is refused by refresh,
-         * introspection and userinfo; and Keycloak no longer lists the session to its admins.
+         * 5xx; no refresh that started after the revoking call answered succeeded; no bearer call
+         * that started a second after it succeeded. One second after it answered, first what does
+         * not end a session (Keycloak's admin list, its account API with every token of the race),
+         * then every guarded use (this extension's API, refresh, introspection, userinfo), each
+         * refuses every token minted during the race. The order matters: a guarded use that finds
+         * a restored copy ends it, which would hide the copy from any check made after it.
          */
         public void assertHeld(String userId) {
             assertThat(revokeReply.status()).as("revoking call: %s", revokeReply.body()).isBetween(200, 299);
@@ -190,8 +226,13 @@ public final class RevocationRace {
                         assertThat(c.status()).isEqualTo(400);
                         assertThat(c.error()).isEqualTo("invalid_grant");
                     });
-            long untilDeadline = revokeAnswered + TimeUnit.MILLISECONDS.toNanos(DEAD_WITHIN_MILLIS) - System.nanoTime();
-            sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(untilDeadline)));
+            long deadline = revokeAnswered + TimeUnit.MILLISECONDS.toNanos(DEAD_WITHIN_MILLIS);
+            assertThat(calls.stream().filter(c -> c.kind().equals("account") && c.startedAt() > deadline))
+                    .as("account API calls that started a second after the revoking call answered")
+                    .allSatisfy(c -> assertThat(c.status()).isEqualTo(401));
+            sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            assertNotListedByKeycloak(userId);
+            assertEveryToken(this::acceptedByKeycloakAccountApi, "one second after the revoking call answered");
             assertAllRefused("one second after the revoking call answered");
             assertNotListedByKeycloak(userId);
         }
@@ -206,25 +247,30 @@ public final class RevocationRace {
             }
         }
 
-        /** Every token of the race is refused, checked in parallel so that the check itself takes little time. */
+        /** Every token of the race is refused by every use, checked in parallel so that the check itself takes little time. */
         public void assertAllRefused(String when) {
+            assertEveryToken(this::stillAccepted, when);
+        }
+
+        /** {@code accepted} finds nothing for any token of the race: null, or what still accepted it. */
+        private void assertEveryToken(java.util.function.Function<Tokens, String> accepted, String when) {
             List<Tokens> tokens = mintedDuringRace();
             ExecutorService checks = Executors.newFixedThreadPool(6);
             try {
                 List<Future<String>> verdicts = new ArrayList<>();
                 for (Tokens token : tokens) {
-                    verdicts.add(checks.submit(() -> stillAccepted(token)));
+                    verdicts.add(checks.submit(() -> accepted.apply(token)));
                 }
-                List<String> accepted = new ArrayList<>();
+                List<String> problems = new ArrayList<>();
                 for (Future<String> verdict : verdicts) {
                     String problem = verdict.get(60, TimeUnit.SECONDS);
                     if (problem != null) {
-                        accepted.add(problem);
+                        problems.add(problem);
                     }
                 }
-                assertThat(accepted).as("tokens of the revoked session still accepted %s (of %d checked)",
+                assertThat(problems).as("tokens of the revoked session still accepted %s (of %d checked)",
                         when, tokens.size()).isEmpty();
-            } catch (Exception e) {
+            } catch (InterruptedException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 throw new AssertionError("checks did not finish", e);
             } finally {
                 checks.shutdownNow();
@@ -259,9 +305,19 @@ public final class RevocationRace {
             return List.copyOf(tokens);
         }
 
+        /** Null when Keycloak's account API refuses the access token (it ends nothing), else its answer. */
+        private String acceptedByKeycloakAccountApi(Tokens token) {
+            int account = realm.account(token.accessToken()).status();
+            return account == 401 ? null : "Keycloak's account API " + account;
+        }
+
         /** Null when every way of using the token is refused, else what still accepted it. */
         private String stillAccepted(Tokens token) {
             List<String> accepted = new ArrayList<>();
+            int ours = Http.get(realm.sessionsUrl(), token.accessToken()).status();
+            if (ours != 401) {
+                accepted.add("this extension's API " + ours);
+            }
             Http.Reply refresh = realm.refresh(token.refreshToken());
             if (refresh.status() != 400 || !"invalid_grant".equals(error(refresh))) {
                 accepted.add("refresh " + refresh.status());

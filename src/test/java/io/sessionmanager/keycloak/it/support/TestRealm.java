@@ -287,16 +287,39 @@ public final class TestRealm {
                 .POST(Http.form(Map.of("client_id", APP, "refresh_token", refreshToken))).build());
     }
 
+    /** Keycloak's introspection of the token by the resource server; anything but a 200 fails the test. */
     public JsonNode introspect(String token) {
-        Http.Reply reply = Http.send(Http.request(url() + "/protocol/openid-connect/token/introspect")
+        Http.Reply reply = introspection(token);
+        if (reply.status() != 200) {
+            throw new AssertionError("introspection answered " + reply.status() + ": " + reply.body());
+        }
+        return reply.json();
+    }
+
+    /** Keycloak's introspection of the token by the resource server, whatever it answers. */
+    public Http.Reply introspection(String token) {
+        return Http.send(Http.request(url() + "/protocol/openid-connect/token/introspect")
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(Http.form(Map.of("client_id", RESOURCE_SERVER, "client_secret", RESOURCE_SERVER_SECRET,
                         "token", token))).build());
-        return reply.json();
     }
 
     public Http.Reply userinfo(String accessToken) {
         return Http.get(url() + "/protocol/openid-connect/userinfo", accessToken);
+    }
+
+    /** Keycloak's own account REST API: the user's profile, as an application reads it with a bearer token. */
+    public Http.Reply account(String accessToken) {
+        return Http.send(Http.request(url() + "/account")
+                .header("Authorization", "Bearer " + accessToken)
+                .header("Accept", "application/json").GET().build());
+    }
+
+    /** Keycloak's token revocation endpoint (RFC 7009), as {@value #APP} revokes a token it holds. */
+    public Http.Reply revokeToken(String token) {
+        return Http.send(Http.request(url() + "/protocol/openid-connect/revoke")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(Http.form(Map.of("client_id", APP, "token", token))).build());
     }
 
     /** Keycloak's own account REST API list of the user's sessions. */

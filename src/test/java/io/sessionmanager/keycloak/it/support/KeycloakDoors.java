@@ -1,0 +1,49 @@
+package io.sessionmanager.keycloak.it.support;
+
+import java.util.Map;
+
+/**
+ * Keycloak's own ways of ending a session, as its consoles and applications call them: the doors
+ * the extension does not own but must hold shut as firmly as its own.
+ */
+public final class KeycloakDoors {
+
+    private KeycloakDoors() {
+    }
+
+    /** The admin console's Sign out of a user: {@code POST /admin/realms/{realm}/users/{id}/logout}. */
+    public static Http.Reply adminSignOut(TestRealm realm, String userId) {
+        return realm.admin().post("/" + realm.name() + "/users/" + userId + "/logout", Map.of());
+    }
+
+    /** The admin console's Sessions tab: {@code DELETE /admin/realms/{realm}/sessions/{id}}. */
+    public static Http.Reply adminSessionDelete(TestRealm realm, String keycloakSessionId) {
+        return realm.admin().delete("/" + realm.name() + "/sessions/" + keycloakSessionId);
+    }
+
+    /**
+     * Keycloak's account console, Device activity: {@code DELETE /realms/{realm}/account/sessions/{id}}
+     * with a token of the user. Keycloak serves its account REST API only to requests that accept JSON
+     * (others get the console's page, and a {@code DELETE} a 405).
+     */
+    public static Http.Reply accountApiDelete(TestRealm realm, String keycloakSessionId, String bearer) {
+        return Http.send(Http.request(realm.url() + "/account/sessions/" + keycloakSessionId)
+                .header("Authorization", "Bearer " + bearer)
+                .header("Accept", "application/json").DELETE().build());
+    }
+
+    /** An application's OIDC logout with the session's refresh token. */
+    public static Http.Reply oidcLogout(TestRealm realm, String refreshToken) {
+        return realm.logout(refreshToken);
+    }
+
+    /** An application revokes the session's refresh token (RFC 7009). */
+    public static Http.Reply tokenRevocation(TestRealm realm, String refreshToken) {
+        return realm.revokeToken(refreshToken);
+    }
+
+    /** An administrator signs out every user of the realm: {@code POST /admin/realms/{realm}/logout-all}. */
+    public static Http.Reply adminSignOutOfTheRealm(TestRealm realm) {
+        return realm.admin().post("/" + realm.name() + "/logout-all", Map.of());
+    }
+}

@@ -1,0 +1,69 @@
+package io.sessionmanager.keycloak.it.support;
+
+import java.util.function.Function;
+
+import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
+import static io.sessionmanager.keycloak.it.support.Sessions.list;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Rounds of one way of ending a session while a thief uses it: each round a fresh user signed in
+ * twice (the victim session the loops use, and the owner's on another device), the ending raced
+ * ({@link RevocationRace}), then every check of SPEC "What revoked means".
+ */
+public final class RaceRounds {
+
+    /** The victim's session and its user; {@code owner} is the user's other session, where there is one. */
+    public record Victim(String username, Tokens tokens, String publicId, Tokens owner, String userId) {
+
+        public Victim(String username, Tokens tokens, String publicId, String userId) {
+            this(username, tokens, publicId, null, userId);
+        }
+    }
+
+    private final String prefix;
+    private int users;
+
+    /** Users are named {@code prefix-N}, unique within the realms this instance is used with. */
+    public RaceRounds(String prefix) {
+        this.prefix = prefix;
+    }
+
+    public String nextUser() {
+        return prefix + "-" + users++;
+    }
+
+    /** A new user with two sessions: the victim's, and the owner's on another device. */
+    public static Victim signIn(TestRealm realm, String username) {
+        String userId = realm.createUser(username);
+        Tokens tokens = realm.login(username);
+        return new Victim(username, tokens, currentId(realm, tokens), realm.login(username), userId);
+    }
+
+    /**
+     * {@code rounds} rounds, the loops using the session as {@code use} says; {@code witness} gives
+     * a live session of the user afterwards, to read the lists with.
+     */
+    public void run(TestRealm realm, int rounds, int loops, RevocationRace.Use use,
+                    Function<Victim, Http.Reply> ending, Function<Victim, Tokens> witness) {
+        for (int round = 0; round < rounds; round++) {
+            Victim victim = signIn(realm, nextUser());
+
+            RevocationRace.Outcome race = RevocationRace.run(realm, victim.tokens(), loops, use,
+                    () -> ending.apply(victim));
+
+            race.assertHeld(victim.userId());
+            assertGoneFromAllLists(realm, race, victim, witness.apply(victim));
+        }
+    }
+
+    /** Our lists (the user's and the admin's) and Keycloak's account API, asked with a live session of the user. */
+    public static void assertGoneFromAllLists(TestRealm realm, RevocationRace.Outcome race, Victim victim,
+                                              Tokens witness) {
+        race.assertNotListedByKeycloakAccountApi(witness);
+        assertThat(list(realm, witness)).extracting(s -> s.path("id").asText()).doesNotContain(victim.publicId());
+        assertThat(realm.admin().mustGet(realm.adminApi() + "/users/" + victim.userId() + "/sessions").json())
+                .noneSatisfy(s -> assertThat(s.path("id").asText()).isEqualTo(victim.publicId()));
+        race.assertAllRefused("after the lists were read");
+    }
+}
