@@ -8,8 +8,9 @@ import org.keycloak.models.KeycloakSession;
 
 /**
  * Enforces the realm's session policy on what Keycloak reports: password changes (for passwords a
- * user federation keeps; local ones are caught where they are stored, {@link WatchedPasswordCredentialProvider}),
- * a user disabled by brute-force protection, and what admins do to users ({@link AdminEvents}). It is global, so the policy holds in every
+ * user federation keeps; local ones are caught where they are stored,
+ * {@link WatchedPasswordCredentialProvider}), a user disabled for good by brute-force protection,
+ * and what admins do to users ({@link AdminEvents}). It is global, so the policy holds in every
  * realm whether or not the realm enabled the {@code session-manager} listener, which only records.
  */
 final class PolicyListener implements EventListenerProvider {

@@ -8,7 +8,7 @@ public enum EndReason {
     ADMIN_REVOKED(SessionStatus.REVOKED),
     /** The user said, from the new-device email, that the sign-in was not theirs. */
     USER_REPORTED(SessionStatus.REVOKED),
-    /** The user's account was disabled (by an administrator, a permanent lockout or its federation). */
+    /** The user's account was disabled (by an administrator, or by brute-force protection for good). */
     USER_DISABLED(SessionStatus.REVOKED),
     INACTIVITY(SessionStatus.EXPIRED),
     LOGGED_OUT(SessionStatus.LOGGED_OUT),

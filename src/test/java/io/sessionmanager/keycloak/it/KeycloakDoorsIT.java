@@ -10,6 +10,7 @@ import io.sessionmanager.keycloak.it.support.RevocationRace;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,13 @@ import java.util.function.Function;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeycloakDoorsIT {
 
+    /**
+     * Doors left out on Keycloak 26.4 and 26.5 (the {@code keycloak-26.x} executions exclude the
+     * tag): every door ends in the same removal this extension guards, so the admin Sign out, the
+     * account API and the bearer loops show the guard works on those minors; the rest run on the
+     * newest, with every database.
+     */
+    static final String NEWEST_KEYCLOAK_ONLY = "newest-keycloak-only";
     /** {@code -Drace.rounds=N} runs every door N times, to soak one of them. */
     private static final int ROUNDS = Integer.getInteger("race.rounds", 3);
     /** Loops calling Keycloak's account API with the stolen access token. */
@@ -52,6 +60,7 @@ class KeycloakDoorsIT {
     }
 
     /** The admin console's Sessions tab. */
+    @Tag(NEWEST_KEYCLOAK_ONLY)
     @ParameterizedTest(name = "{0} refreshing")
     @ValueSource(ints = {1, 12})
     void keycloakAdminDeletesTheSession(int refreshers) {
@@ -66,6 +75,7 @@ class KeycloakDoorsIT {
         refreshing(realm, refreshers, this::accountApiDelete, Victim::owner);
     }
 
+    @Tag(NEWEST_KEYCLOAK_ONLY)
     @ParameterizedTest(name = "{0} refreshing")
     @ValueSource(ints = {1, 12})
     void applicationLogsOutThroughKeycloak(int refreshers) {
@@ -73,6 +83,7 @@ class KeycloakDoorsIT {
     }
 
     /** The session's only client session goes with its refresh token, and so does the session. */
+    @Tag(NEWEST_KEYCLOAK_ONLY)
     @ParameterizedTest(name = "{0} refreshing")
     @ValueSource(ints = {1, 12})
     void applicationRevokesTheRefreshToken(int refreshers) {
@@ -81,6 +92,7 @@ class KeycloakDoorsIT {
     }
 
     /** In a realm of its own: it signs out everyone. */
+    @Tag(NEWEST_KEYCLOAK_ONLY)
     @ParameterizedTest(name = "{0} refreshing")
     @ValueSource(ints = {1, 12})
     void keycloakAdminSignsOutTheWholeRealm(int refreshers) {
