@@ -1,9 +1,6 @@
 package io.sessionmanager.keycloak.revoke;
 
-import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -21,7 +18,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class RestoredCopySweep {
 
-    private static final Logger LOG = Logger.getLogger(RestoredCopySweep.class);
     /** When to look, in milliseconds after the removal. */
     private static final List<Long> LOOKS = List.of(100L, 350L, 750L, 2_000L, 5_000L);
     /** The sweep's own removals are removals too: they start no sweep of their own. */
@@ -46,15 +42,7 @@ final class RestoredCopySweep {
     private static void look(KeycloakSessionFactory factory, String realmId, String keycloakSessionId) {
         SWEEPING.set(true);
         try {
-            KeycloakModelUtils.runJobInTransaction(factory, s -> {
-                RealmModel realm = s.realms().getRealm(realmId);
-                if (realm != null) {
-                    s.getContext().setRealm(realm);
-                    SessionRevoker.of(s, realm).endAgain(keycloakSessionId);
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.debugf(e, "Could not look for a restored copy of an ended session");
+            SessionRevoker.endAgainNow(factory, realmId, keycloakSessionId);
         } finally {
             SWEEPING.set(false);
         }

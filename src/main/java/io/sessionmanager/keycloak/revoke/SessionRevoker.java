@@ -11,6 +11,7 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.UserModel;
@@ -166,14 +167,21 @@ public final class SessionRevoker {
      * where it can be, and the copy is ended again after the request ({@link ResurrectionListener}).
      */
     public static void endAgainNow(KeycloakSession session, RealmModel realm, String keycloakSessionId) {
+        endAgainNow(session.getKeycloakSessionFactory(), realm.getId(), keycloakSessionId);
+    }
+
+    /** As {@link #endAgain(String)}, in a transaction of its own, from anywhere (a realm that is gone has nothing to end). */
+    static void endAgainNow(KeycloakSessionFactory factory, String realmId, String keycloakSessionId) {
         try {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
-                RealmModel sameRealm = s.realms().getRealm(realm.getId());
-                s.getContext().setRealm(sameRealm);
-                new SessionRevoker(s, sameRealm).endAgain(keycloakSessionId);
+            KeycloakModelUtils.runJobInTransaction(factory, s -> {
+                RealmModel realm = s.realms().getRealm(realmId);
+                if (realm != null) {
+                    s.getContext().setRealm(realm);
+                    new SessionRevoker(s, realm).endAgain(keycloakSessionId);
+                }
             });
         } catch (RuntimeException e) {
-            LOG.debugf(e, "Could not end a revoked session again before its use");
+            LOG.debugf(e, "Could not end a revoked session again");
         }
     }
 

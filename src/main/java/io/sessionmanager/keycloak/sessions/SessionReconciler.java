@@ -138,9 +138,13 @@ public final class SessionReconciler {
                 continue;
             }
             // Ended through one of Keycloak's own doors, yet back: the same race. Only the kind that ended goes.
-            revoker.endAgain(id);
-            UserSessionModel onlineLeft = revoker.hasEnded(id, false) ? null : online.get(id);
-            UserSessionModel offlineLeft = revoker.hasEnded(id, true) ? null : offline.get(id);
+            boolean onlineEnded = revoker.hasEnded(id, false);
+            boolean offlineEnded = revoker.hasEnded(id, true);
+            if (onlineEnded || offlineEnded) {
+                revoker.endAgain(id);
+            }
+            UserSessionModel onlineLeft = onlineEnded ? null : online.get(id);
+            UserSessionModel offlineLeft = offlineEnded ? null : offline.get(id);
             if (onlineLeft == null && offlineLeft == null) {
                 continue;
             }
