@@ -34,6 +34,10 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
     /** The provider id, the route's {@code tab} parameter, and the message key of the tab's title. */
     public static final String ID = "session-manager";
     private static final String PROVIDER_TYPE = UiTabProvider.class.getName();
+    /**
+     * The form's fields. The sign-in factor field keeps its old name here: forms saved before the
+     * rename hold it under that name, and the console would show the server's default in their place.
+     */
     private static final List<String> FIELDS = List.of(SessionPolicy.MAX_INACTIVITY, SessionPolicy.HISTORY_RETENTION,
             SessionPolicy.REVOKE_ON_PASSWORD_CHANGE, SessionPolicy.NOTIFY_NEW_DEVICE);
 
@@ -127,10 +131,10 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
                 .label("sessionManagerHistoryRetention").helpText("sessionManagerHistoryRetentionHelp")
                 .defaultValue(SessionPolicy.format(defaults.historyRetention())).required(true).add()
                 .property().name(SessionPolicy.REVOKE_ON_PASSWORD_CHANGE).type(ProviderConfigProperty.LIST_TYPE)
-                .label("sessionManagerRevokeOnPasswordChange").helpText("sessionManagerRevokeOnPasswordChangeHelp")
-                .options(RevokeOnPasswordChange.OTHERS.name(), RevokeOnPasswordChange.ALL.name(),
-                        RevokeOnPasswordChange.NONE.name())
-                .defaultValue(defaults.revokeOnPasswordChange().name()).add()
+                .label("sessionManagerRevokeOnCredentialChange").helpText("sessionManagerRevokeOnCredentialChangeHelp")
+                .options(RevokeOnCredentialChange.OTHERS.name(), RevokeOnCredentialChange.ALL.name(),
+                        RevokeOnCredentialChange.NONE.name())
+                .defaultValue(defaults.revokeOnCredentialChange().name()).add()
                 .property().name(SessionPolicy.NOTIFY_NEW_DEVICE).type(ProviderConfigProperty.BOOLEAN_TYPE)
                 .label("sessionManagerNotifyNewDevice").helpText("sessionManagerNotifyNewDeviceHelp")
                 .defaultValue(defaults.notifyNewDevice()).add()

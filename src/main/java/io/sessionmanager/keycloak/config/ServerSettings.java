@@ -15,6 +15,8 @@ public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterv
 
     public static final String MAX_INACTIVITY = "max-inactivity";
     public static final String HISTORY_RETENTION = "history-retention";
+    public static final String REVOKE_ON_CREDENTIAL_CHANGE = "revoke-on-credential-change";
+    /** The old name of {@link #REVOKE_ON_CREDENTIAL_CHANGE}, still read when the new one is not set. */
     public static final String REVOKE_ON_PASSWORD_CHANGE = "revoke-on-password-change";
     public static final String NOTIFY_NEW_DEVICE = "notify-new-device";
     public static final String CLEANUP_INTERVAL = "cleanup-interval";
@@ -49,8 +51,8 @@ public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterv
                 SessionPolicy.MAX_INACTIVITY, config.get(MAX_INACTIVITY, SessionPolicy.format(defaults.maxInactivity())),
                 SessionPolicy.HISTORY_RETENTION, config.get(HISTORY_RETENTION,
                         SessionPolicy.format(defaults.historyRetention())),
-                SessionPolicy.REVOKE_ON_PASSWORD_CHANGE, config.get(REVOKE_ON_PASSWORD_CHANGE,
-                        defaults.revokeOnPasswordChange().name()),
+                SessionPolicy.REVOKE_ON_CREDENTIAL_CHANGE, config.get(REVOKE_ON_CREDENTIAL_CHANGE,
+                        config.get(REVOKE_ON_PASSWORD_CHANGE, defaults.revokeOnCredentialChange().name())),
                 SessionPolicy.NOTIFY_NEW_DEVICE, config.getBoolean(NOTIFY_NEW_DEVICE, defaults.notifyNewDevice())));
         return new ServerSettings(policy,
                 SessionPolicy.duration(CLEANUP_INTERVAL, config.get(CLEANUP_INTERVAL, DEFAULT_CLEANUP_INTERVAL.toString())),

@@ -2,60 +2,88 @@ package io.sessionmanager.keycloak.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A realm's session policy: how long a session may sit unused, how long ended sessions are kept,
- * what a password change ends, and whether new devices are announced by email.
+ * what a change of sign-in factor (password, OTP, passkey) ends, and whether new devices are
+ * announced by email.
  */
 public record SessionPolicy(Duration maxInactivity, Duration historyRetention,
-                            RevokeOnPasswordChange revokeOnPasswordChange, boolean notifyNewDevice) {
+                            RevokeOnCredentialChange revokeOnCredentialChange, boolean notifyNewDevice) {
 
     public static final String MAX_INACTIVITY = "maxInactivity";
     public static final String HISTORY_RETENTION = "historyRetention";
+    public static final String REVOKE_ON_CREDENTIAL_CHANGE = "revokeOnCredentialChange";
+    /** The old name of {@link #REVOKE_ON_CREDENTIAL_CHANGE}, from when it covered passwords only: still read and shown. */
     public static final String REVOKE_ON_PASSWORD_CHANGE = "revokeOnPasswordChange";
     public static final String NOTIFY_NEW_DEVICE = "notifyNewDevice";
 
     private static final Duration TEN_YEARS = Duration.ofDays(3650);
 
     public static final SessionPolicy DEFAULT = new SessionPolicy(Duration.ofDays(7), Duration.ofDays(30),
-            RevokeOnPasswordChange.OTHERS, false);
+            RevokeOnCredentialChange.OTHERS, false);
 
     public SessionPolicy {
         requireWithin(MAX_INACTIVITY, maxInactivity, Duration.ofSeconds(1));
         requireWithin(HISTORY_RETENTION, historyRetention, Duration.ZERO);
-        if (revokeOnPasswordChange == null) {
-            throw new IllegalArgumentException(REVOKE_ON_PASSWORD_CHANGE + " must be OTHERS, ALL or NONE");
+        if (revokeOnCredentialChange == null) {
+            throw new IllegalArgumentException(REVOKE_ON_CREDENTIAL_CHANGE + " must be OTHERS, ALL or NONE");
         }
     }
 
     /** This policy with the given fields replaced, as sent to the admin API; all checked, or nothing changes. */
     public SessionPolicy with(Map<String, ?> changes) {
         SessionPolicy policy = this;
-        for (Map.Entry<String, ?> change : changes.entrySet()) {
+        for (Map.Entry<String, ?> change : underCurrentNames(changes).entrySet()) {
             policy = policy.with(change.getKey(), change.getValue());
         }
         return policy;
     }
 
+    /**
+     * The changes with the old name of {@link #REVOKE_ON_CREDENTIAL_CHANGE} taken as the new one. A
+     * client that reads the policy and sends it back changed sends both names, and has changed the one
+     * it knows: the name whose value differs from the policy's wins. Two different changes are refused.
+     */
+    private Map<String, ?> underCurrentNames(Map<String, ?> changes) {
+        if (!changes.containsKey(REVOKE_ON_PASSWORD_CHANGE)) {
+            return changes;
+        }
+        Object old = changes.get(REVOKE_ON_PASSWORD_CHANGE);
+        Object current = changes.containsKey(REVOKE_ON_CREDENTIAL_CHANGE) ? changes.get(REVOKE_ON_CREDENTIAL_CHANGE) : old;
+        String kept = revokeOnCredentialChange.name();
+        if (!Objects.equals(old, current) && !kept.equals(old) && !kept.equals(current)) {
+            throw new IllegalArgumentException(REVOKE_ON_PASSWORD_CHANGE + " is the old name of "
+                    + REVOKE_ON_CREDENTIAL_CHANGE + ": send one value for both");
+        }
+        Map<String, Object> renamed = new HashMap<>(changes);
+        renamed.remove(REVOKE_ON_PASSWORD_CHANGE);
+        renamed.put(REVOKE_ON_CREDENTIAL_CHANGE, kept.equals(current) ? old : current);
+        return renamed;
+    }
+
     private SessionPolicy with(String field, Object value) {
         return switch (field) {
-            case MAX_INACTIVITY -> new SessionPolicy(duration(field, value), historyRetention, revokeOnPasswordChange,
-                    notifyNewDevice);
-            case HISTORY_RETENTION -> new SessionPolicy(maxInactivity, duration(field, value), revokeOnPasswordChange,
-                    notifyNewDevice);
-            case REVOKE_ON_PASSWORD_CHANGE -> new SessionPolicy(maxInactivity, historyRetention,
-                    revokeOnPasswordChange(value), notifyNewDevice);
-            case NOTIFY_NEW_DEVICE -> new SessionPolicy(maxInactivity, historyRetention, revokeOnPasswordChange,
+            case MAX_INACTIVITY -> new SessionPolicy(duration(field, value), historyRetention,
+                    revokeOnCredentialChange, notifyNewDevice);
+            case HISTORY_RETENTION -> new SessionPolicy(maxInactivity, duration(field, value),
+                    revokeOnCredentialChange, notifyNewDevice);
+            case REVOKE_ON_CREDENTIAL_CHANGE -> new SessionPolicy(maxInactivity, historyRetention,
+                    revokeOnCredentialChange(value), notifyNewDevice);
+            case NOTIFY_NEW_DEVICE -> new SessionPolicy(maxInactivity, historyRetention, revokeOnCredentialChange,
                     bool(field, value));
             default -> throw new IllegalArgumentException("Unknown field '" + field + "'");
         };
     }
 
-    /** The policy as the admin API shows it, durations in ISO-8601 ("P7D"). */
+    /** The policy as the admin API shows it, durations in ISO-8601 ("P7D"), the renamed field under both names. */
     public Map<String, Object> toMap() {
         return Map.of(MAX_INACTIVITY, format(maxInactivity), HISTORY_RETENTION, format(historyRetention),
-                REVOKE_ON_PASSWORD_CHANGE, revokeOnPasswordChange.name(), NOTIFY_NEW_DEVICE, notifyNewDevice);
+                REVOKE_ON_CREDENTIAL_CHANGE, revokeOnCredentialChange.name(),
+                REVOKE_ON_PASSWORD_CHANGE, revokeOnCredentialChange.name(), NOTIFY_NEW_DEVICE, notifyNewDevice);
     }
 
     /** ISO-8601 in whole days when it is whole days ("P7D" rather than "PT168H"). */
@@ -75,13 +103,13 @@ public record SessionPolicy(Duration maxInactivity, Duration historyRetention,
         }
     }
 
-    public static RevokeOnPasswordChange revokeOnPasswordChange(Object value) {
-        for (RevokeOnPasswordChange option : RevokeOnPasswordChange.values()) {
+    public static RevokeOnCredentialChange revokeOnCredentialChange(Object value) {
+        for (RevokeOnCredentialChange option : RevokeOnCredentialChange.values()) {
             if (option.name().equals(value)) {
                 return option;
             }
         }
-        throw new IllegalArgumentException(REVOKE_ON_PASSWORD_CHANGE + " must be OTHERS, ALL or NONE");
+        throw new IllegalArgumentException(REVOKE_ON_CREDENTIAL_CHANGE + " must be OTHERS, ALL or NONE");
     }
 
     private static boolean bool(String field, Object value) {

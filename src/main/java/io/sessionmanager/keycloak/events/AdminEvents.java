@@ -2,6 +2,7 @@ package io.sessionmanager.keycloak.events;
 
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.model.SessionType;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.LiveSession;
 import io.sessionmanager.keycloak.sessions.SessionReconciler;
@@ -17,11 +18,15 @@ import java.util.List;
 
 /**
  * The session policy on what Keycloak's own admin API does to users, told by its admin events: a
- * password reset ends every session (per the policy), a disabled user's sessions end, and an admin's
- * "sign out" of a user ends its offline sessions too. (Deleted users and realms are handled where
+ * password reset or a removed credential ends every session (per the policy), a disabled user's
+ * sessions end, an admin's "sign out" of a user ends its offline sessions too, and the sessions a
+ * realm-wide sign-out ended are recorded as revoked by an administrator (it keeps offline sessions,
+ * refusing their tokens: those are left to Keycloak). (Deleted users and realms are handled where
  * their records are deleted, in the model.)
  */
 final class AdminEvents {
+
+    private static final String CREDENTIAL_REMOVED = "credentials/*";
 
     private final KeycloakSession session;
 
@@ -32,19 +37,37 @@ final class AdminEvents {
     void on(AdminEvent event) {
         String[] path = event.getResourcePath() == null ? new String[0] : event.getResourcePath().split("/");
         if (event.getResourceType() == ResourceType.USER && path.length >= 2 && path[0].equals("users")) {
-            onUser(event, path[1], path.length == 3 ? path[2] : "");
+            onUser(event, path[1], action(path));
+        } else if (event.getResourceType() == ResourceType.REALM && event.getOperationType() == OperationType.ACTION
+                && event.getResourcePath() != null && event.getResourcePath().equals("logout-all")) {
+            long at = event.getTime();
+            AfterCommit.run(session, event.getRealmId(), (s, realm) -> SessionStore.of(s)
+                    .endAllInRealm(realm.getId(), SessionType.ONLINE, at, EndReason.ADMIN_REVOKED, at));
         }
     }
 
     private void onUser(AdminEvent event, String userId, String action) {
         OperationType operation = event.getOperationType();
         if (operation == OperationType.ACTION && action.equals("reset-password")) {
-            PasswordChanges.changed(session, event.getRealmId(), userId, null);
+            CredentialChanges.passwordChanged(session, event.getRealmId(), userId, null);
+        } else if (operation == OperationType.ACTION && action.equals(CREDENTIAL_REMOVED)) {
+            CredentialChanges.changed(session, event.getRealmId(), userId, null, EndReason.CREDENTIAL_CHANGE);
         } else if (operation == OperationType.UPDATE && action.isEmpty()) {
             endIfDisabled(event.getRealmId(), userId);
         } else if (operation == OperationType.ACTION && action.equals("logout")) {
             AfterCommit.run(session, event.getRealmId(), (s, realm) -> signedOut(s, realm, userId));
         }
+    }
+
+    /**
+     * What a path below {@code users/{id}} names: {@code users/{id}/logout} is "logout"; removing a
+     * credential is the only action Keycloak reports on {@code users/{id}/credentials/{credentialId}}.
+     */
+    private static String action(String[] path) {
+        if (path.length == 3) {
+            return path[2];
+        }
+        return path.length == 4 && path[2].equals("credentials") ? CREDENTIAL_REMOVED : "";
     }
 
     /** Ends every session of a user who is now disabled, as {@link EndReason#USER_DISABLED}. */

@@ -1,16 +1,18 @@
 package io.sessionmanager.keycloak.events;
 
+import io.sessionmanager.keycloak.model.EndReason;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserSessionModel;
 
 /**
  * Enforces the realm's session policy on what Keycloak reports: password changes (for passwords a
  * user federation keeps; local ones are caught where they are stored,
- * {@link WatchedPasswordCredentialProvider}), a user disabled for good by brute-force protection,
- * and what admins do to users ({@link AdminEvents}). It is global, so the policy holds in every
+ * {@link WatchedPasswordCredentialProvider}), other sign-in factors added or removed, a user
+ * disabled for good by brute-force protection, and what admins do to users ({@link AdminEvents}). It is global, so the policy holds in every
  * realm whether or not the realm enabled the {@code session-manager} listener, which only records.
  */
 final class PolicyListener implements EventListenerProvider {
@@ -30,9 +32,12 @@ final class PolicyListener implements EventListenerProvider {
         }
         switch (event.getType()) {
             case UPDATE_PASSWORD, RESET_PASSWORD -> passwordChanged(event);
-            case UPDATE_CREDENTIAL -> {
+            case UPDATE_CREDENTIAL, REMOVE_CREDENTIAL -> {
                 if (PASSWORD.equals(detail(event, Details.CREDENTIAL_TYPE))) {
                     passwordChanged(event);
+                } else {
+                    CredentialChanges.changed(session, event.getRealmId(), event.getUserId(), changingSession(event),
+                            EndReason.CREDENTIAL_CHANGE);
                 }
             }
             case USER_DISABLED_BY_PERMANENT_LOCKOUT -> new AdminEvents(session).endIfDisabled(event.getRealmId(),
@@ -42,10 +47,25 @@ final class PolicyListener implements EventListenerProvider {
         }
     }
 
-    /** Required actions name the session that changed the password in {@code code_id}, not in the session id. */
     private void passwordChanged(Event event) {
-        String changingSession = event.getSessionId() != null ? event.getSessionId() : detail(event, Details.CODE_ID);
-        PasswordChanges.changed(session, event.getRealmId(), event.getUserId(), changingSession);
+        CredentialChanges.passwordChanged(session, event.getRealmId(), event.getUserId(), changingSession(event));
+    }
+
+    /**
+     * The session that made the change. Required actions name it in {@code code_id}, not in the
+     * session id; the account API's credential delete names none, but authenticated its bearer token
+     * with it.
+     */
+    private String changingSession(Event event) {
+        if (event.getSessionId() != null) {
+            return event.getSessionId();
+        }
+        String codeId = detail(event, Details.CODE_ID);
+        if (codeId != null) {
+            return codeId;
+        }
+        UserSessionModel caller = session.getContext().getUserSession();
+        return caller == null ? null : caller.getId();
     }
 
     private static String detail(Event event, String key) {

@@ -11,7 +11,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * Keycloak's password credential provider, reporting every stored password to
- * {@link PasswordChanges}. Every path that sets a local password ends here (self-service, required
+ * {@link CredentialChanges}. Every path that sets a local password ends here (self-service, required
  * action, forgot-password, admin reset, an admin user update carrying credentials), including those
  * Keycloak sends no event for.
  * <p>
@@ -29,7 +29,7 @@ final class WatchedPasswordCredentialProvider extends PasswordCredentialProvider
     @Override
     public CredentialModel createCredential(RealmModel realm, UserModel user, PasswordCredentialModel credential) {
         CredentialModel stored = super.createCredential(realm, user, credential);
-        PasswordChanges.changed(session, realm.getId(), user.getId(), changingSession());
+        CredentialChanges.passwordChanged(session, realm.getId(), user.getId(), changingSession());
         return stored;
     }
 

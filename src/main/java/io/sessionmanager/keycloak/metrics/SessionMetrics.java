@@ -40,14 +40,17 @@ public final class SessionMetrics {
         });
     }
 
-    /** A session's record ended for {@code reason} (an end reason's name), this ending being the one that won. */
-    public static void sessionEnded(KeycloakSession session, String realmId, String reason) {
+    /** Records of sessions ended for {@code reason} (an end reason's name), these endings being the ones that won. */
+    public static void sessionsEnded(KeycloakSession session, String realmId, String reason, int count) {
+        if (count == 0) {
+            return;
+        }
         RealmModel realm = session.realms().getRealm(realmId);
         String realmName = realm == null ? realmId : realm.getName();
         onCommit(session, () -> Counter.builder(PREFIX + "sessions.ended")
                 .description("Sessions ended, by reason")
                 .tags("realm", realmName, "reason", reason)
-                .register(REGISTRY).increment());
+                .register(REGISTRY).increment(count));
     }
 
     /** A use of a session this extension revoked was refused: the use raced the revocation. */

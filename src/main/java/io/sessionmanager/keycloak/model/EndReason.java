@@ -5,6 +5,8 @@ public enum EndReason {
     USER_REVOKED(SessionStatus.REVOKED),
     LOGOUT_EVERYWHERE(SessionStatus.REVOKED),
     PASSWORD_CHANGE(SessionStatus.REVOKED),
+    /** Another sign-in factor of the user (OTP, passkey, recovery codes) was added or removed. */
+    CREDENTIAL_CHANGE(SessionStatus.REVOKED),
     ADMIN_REVOKED(SessionStatus.REVOKED),
     /** The user said, from the new-device email, that the sign-in was not theirs. */
     USER_REPORTED(SessionStatus.REVOKED),

@@ -129,10 +129,28 @@ public final class SessionStore {
             em.detach(record);
         }
         record.end(reason, at);
-        if (ended == 1) {
-            SessionMetrics.sessionEnded(session, record.getRealmId(), reason.name());
-        }
+        SessionMetrics.sessionsEnded(session, record.getRealmId(), reason.name(), ended);
         return ended == 1;
+    }
+
+    /**
+     * Ends a realm's active records of one kind that started by {@code startedBy}, the first ending
+     * winning as in {@link #end}: what Keycloak's realm-wide sign-out removed. Returns how many.
+     */
+    public int endAllInRealm(String realmId, SessionType type, long startedBy, EndReason reason, long at) {
+        int ended = em.createQuery("update SessionRecord r set r.status = :status, r.endReason = :reason,"
+                        + " r.endedAt = :at where r.realmId = :realmId and r.type = :type and r.status = :active"
+                        + " and r.createdAt <= :startedBy")
+                .setParameter("status", reason.status())
+                .setParameter("reason", reason)
+                .setParameter("at", at)
+                .setParameter("realmId", realmId)
+                .setParameter("type", type)
+                .setParameter("active", SessionStatus.ACTIVE)
+                .setParameter("startedBy", startedBy)
+                .executeUpdate();
+        SessionMetrics.sessionsEnded(session, realmId, reason.name(), ended);
+        return ended;
     }
 
     /**

@@ -17,7 +17,27 @@ class SessionPolicyTest {
     @Test
     void defaultsAreSevenDaysThirtyDaysOthersAndNoEmail() {
         assertThat(SessionPolicy.DEFAULT.toMap()).isEqualTo(Map.of("maxInactivity", "P7D", "historyRetention", "P30D",
-                "revokeOnPasswordChange", "OTHERS", "notifyNewDevice", false));
+                "revokeOnCredentialChange", "OTHERS", "revokeOnPasswordChange", "OTHERS", "notifyNewDevice", false));
+    }
+
+    @Test
+    void theOldNameOfTheSignInFactorFieldStillWorks() {
+        assertThat(SessionPolicy.DEFAULT.with(Map.of("revokeOnPasswordChange", "ALL")).revokeOnCredentialChange())
+                .isEqualTo(RevokeOnCredentialChange.ALL);
+        assertThat(SessionPolicy.DEFAULT.with(Map.of("revokeOnCredentialChange", "NONE")).toMap())
+                .containsEntry("revokeOnPasswordChange", "NONE");
+    }
+
+    /** A client sends back what it read with the one name it knows changed: that change is taken. */
+    @Test
+    void whenBothNamesArriveTheChangedOneWins() {
+        Map<String, Object> oldClient = new HashMap<>(SessionPolicy.DEFAULT.toMap());
+        oldClient.put("revokeOnPasswordChange", "NONE");
+        Map<String, Object> newClient = new HashMap<>(SessionPolicy.DEFAULT.toMap());
+        newClient.put("revokeOnCredentialChange", "ALL");
+
+        assertThat(SessionPolicy.DEFAULT.with(oldClient).revokeOnCredentialChange()).isEqualTo(RevokeOnCredentialChange.NONE);
+        assertThat(SessionPolicy.DEFAULT.with(newClient).revokeOnCredentialChange()).isEqualTo(RevokeOnCredentialChange.ALL);
     }
 
     @Test
@@ -25,7 +45,7 @@ class SessionPolicyTest {
         SessionPolicy changed = SessionPolicy.DEFAULT.with(Map.of("maxInactivity", "PT12H", "notifyNewDevice", true));
 
         assertThat(changed).isEqualTo(new SessionPolicy(Duration.ofHours(12), Duration.ofDays(30),
-                RevokeOnPasswordChange.OTHERS, true));
+                RevokeOnCredentialChange.OTHERS, true));
         assertThat(changed.toMap()).containsEntry("maxInactivity", "PT12H");
     }
 
@@ -46,6 +66,8 @@ class SessionPolicyTest {
                 Map.of("historyRetention", "P-1D"),
                 Map.of("revokeOnPasswordChange", "SOMETIMES"),
                 Map.of("revokeOnPasswordChange", "others"),
+                Map.of("revokeOnCredentialChange", "SOMETIMES"),
+                Map.of("revokeOnCredentialChange", "ALL", "revokeOnPasswordChange", "NONE"),
                 Map.of("notifyNewDevice", "yes"),
                 Map.of("unknown", "x"),
                 nullValue);

@@ -155,6 +155,7 @@ class AdminApiIT {
 
         assertThat(config.path("maxInactivity").asText()).isEqualTo("P7D");
         assertThat(config.path("historyRetention").asText()).isEqualTo("P30D");
+        assertThat(config.path("revokeOnCredentialChange").asText()).isEqualTo("OTHERS");
         assertThat(config.path("revokeOnPasswordChange").asText()).isEqualTo("OTHERS");
         assertThat(config.path("notifyNewDevice").isBoolean()).isTrue();
         assertThat(config.path("notifyNewDevice").asBoolean()).isFalse();
@@ -165,12 +166,13 @@ class AdminApiIT {
         TestRealm configured = TestRealm.create(realm.server(), "admin-api-config");
 
         Http.Reply put = admin.put(configured.adminApi() + "/config",
-                Map.of("maxInactivity", "P14D", "historyRetention", "P90D", "revokeOnPasswordChange", "ALL"));
+                Map.of("maxInactivity", "P14D", "historyRetention", "P90D", "revokeOnCredentialChange", "ALL"));
 
         assertThat(put.status()).isEqualTo(200);
         JsonNode config = admin.mustGet(configured.adminApi() + "/config").json();
         assertThat(config.path("maxInactivity").asText()).isEqualTo("P14D");
         assertThat(config.path("historyRetention").asText()).isEqualTo("P90D");
+        assertThat(config.path("revokeOnCredentialChange").asText()).isEqualTo("ALL");
         assertThat(config.path("revokeOnPasswordChange").asText()).isEqualTo("ALL");
         assertThat(config.path("notifyNewDevice").asBoolean()).isFalse();
     }
@@ -178,6 +180,7 @@ class AdminApiIT {
     @ParameterizedTest
     @ValueSource(strings = {"{\"maxInactivity\":\"7 days\"}", "{\"maxInactivity\":\"P0D\"}",
             "{\"historyRetention\":\"P-1D\"}", "{\"revokeOnPasswordChange\":\"SOMETIMES\"}",
+            "{\"revokeOnCredentialChange\":\"ALL\",\"revokeOnPasswordChange\":\"NONE\"}",
             "{\"notifyNewDevice\":\"yes\"}", "{\"unknownOption\":1}", "[1,2]", "\"P7D\"", "{not json", "",
             "{\"maxInactivity\":\"P1D\",\"historyRetention\":\"forever\"}"})
     void invalidConfigIsABadRequestAndChangesNothing(String body) {

@@ -155,6 +155,19 @@ class LifecycleIT {
         });
     }
 
+    /** Keycloak's realm-wide sign-out ({@code logout-all}): recorded at once, not when next listed. */
+    @Test
+    void aRealmWideSignOutShowsAsRevokedByAnAdministrator() {
+        TestRealm realm = TestRealm.create(server, "lifecycle-logout-all");
+        realm.createUser("lotte");
+        String recordId = currentId(realm, realm.login("lotte"));
+
+        assertThat(realm.admin().mustPost("/" + realm.name() + "/logout-all", Map.of()).status()).isEqualTo(200);
+
+        assertThat(db.count("select count(*) from SM_SESSION where ID = ? and STATUS = 'REVOKED'"
+                + " and END_REASON = 'ADMIN_REVOKED'", recordId)).isEqualTo(1);
+    }
+
     /** Keycloak's own account API (its Device activity page): the user ended the session. */
     @Test
     void aSessionTheUserEndsThroughKeycloaksAccountApiShowsAsRevokedByTheUser() {

@@ -6,6 +6,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.sessionmanager.keycloak.it.support.Browser;
 import io.sessionmanager.keycloak.it.support.Database;
+import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
 import io.sessionmanager.keycloak.it.support.TestRealm;
@@ -29,12 +30,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** SPEC "Lifecycle": a password change or reset ends the other sessions, per revokeOnPasswordChange. */
+/**
+ * SPEC "Lifecycle": a password change or reset, and an OTP added or removed (ASVS 7.4.3), end the
+ * other sessions, per revokeOnCredentialChange (still accepted under its old name revokeOnPasswordChange).
+ */
 @ExtendWith(KeycloakExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PasswordChangeIT {
 
     private static final String NEW_PASSWORD = "new-password-after-scare";
+    private static final String OTP = "otp";
+    private static final String PASSKEY = "webauthn-passwordless";
     private static final Pattern RESET_LINK = Pattern.compile("(http[^\\s\"<>]*login-actions/action-token[^\\s\"<>]*)");
 
     private final GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -223,6 +229,92 @@ class PasswordChangeIT {
         Tokens fresh = strict.login("alfred", NEW_PASSWORD, "openid", Map.of());
         assertThat(history(strict, fresh)).hasSize(2)
                 .allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("PASSWORD_CHANGE"));
+    }
+
+    @Test
+    void addingAnAuthenticatorAppEndsEveryOtherSessionOfflineIncluded() {
+        realm.createUser("oskar");
+        Browser laptop = realm.browser("Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0");
+        laptop.login("oskar", TestRealm.PASSWORD);
+        Tokens phone = realm.login("oskar");
+        Tokens offline = realm.loginOffline("oskar");
+
+        Tokens withOtp = laptop.configureOtp("phone app");
+
+        assertRefreshRefused(realm.refresh(phone.refreshToken()));
+        assertRefreshRefused(realm.refresh(offline.refreshToken()));
+        assertThat(realm.refresh(withOtp.refreshToken()).status()).isEqualTo(200);
+        assertThat(history(realm, withOtp)).hasSize(2)
+                .allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("CREDENTIAL_CHANGE"));
+    }
+
+    /**
+     * With the policy at NONE an OTP added ends nothing; at OTHERS (set under its new name) the
+     * user removing it through Keycloak's account API ends the other sessions, and an administrator
+     * removing one ends them all.
+     */
+    @Test
+    void removingAnAuthenticatorAppEndsTheOtherSessionsAndAnAdminsRemovalAll() {
+        TestRealm factors = realm("factor-removal");
+        factors.admin().mustPut(factors.adminApi() + "/config", Map.of("revokeOnCredentialChange", "NONE"));
+        String userId = factors.createUser("olga");
+        Browser laptop = factors.browser("Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0");
+        laptop.login("olga", TestRealm.PASSWORD);
+        Tokens phone = factors.login("olga");
+        Tokens withOtp = laptop.configureOtp("phone app");
+        assertThat(factors.refresh(phone.refreshToken()).status()).isEqualTo(200);
+        factors.admin().mustPut(factors.adminApi() + "/config", Map.of("revokeOnCredentialChange", "OTHERS"));
+
+        Http.Reply removed = removeThroughAccountApi(factors, credentialOf(factors, userId, OTP), withOtp);
+
+        assertThat(removed.status()).as(removed.body()).isEqualTo(204);
+        assertRefreshRefused(factors.refresh(phone.refreshToken()));
+        assertThat(factors.refresh(withOtp.refreshToken()).status()).isEqualTo(200);
+        Tokens again = laptop.configureOtp("new phone app");
+        Http.Reply adminRemoved = factors.admin().delete("/" + factors.name() + "/users/" + userId + "/credentials/"
+                + credentialOf(factors, userId, OTP));
+        assertThat(adminRemoved.status()).as(adminRemoved.body()).isEqualTo(204);
+        assertRefreshRefused(factors.refresh(again.refreshToken()));
+        assertThat(factors.admin().mustGet(factors.adminApi() + "/users/" + userId + "/sessions/history").json())
+                .hasSize(2).allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("CREDENTIAL_CHANGE"));
+    }
+
+    /**
+     * A passkey the user removes through Keycloak's account API (the passkey itself is given to the
+     * user by an import, as registering one needs an authenticator).
+     */
+    @Test
+    void removingAPasskeyEndsTheOtherSessions() {
+        String userId = realm.createUser("penny");
+        realm.admin().mustPut("/" + realm.name() + "/users/" + userId, Map.of("credentials", List.of(Map.of(
+                "type", PASSKEY, "userLabel", "security key", "secretData", "{}",
+                "credentialData", "{\"aaguid\":\"00000000-0000-0000-0000-000000000000\",\"credentialId\":\"AQID\","
+                        + "\"credentialPublicKey\":\"AQID\",\"counter\":0,\"attestationStatementFormat\":\"none\"}"))));
+        Tokens laptop = realm.login("penny");
+        Tokens phone = realm.login("penny");
+
+        Http.Reply removed = removeThroughAccountApi(realm, credentialOf(realm, userId, PASSKEY), phone);
+
+        assertThat(removed.status()).as(removed.body()).isEqualTo(204);
+        assertRefreshRefused(realm.refresh(laptop.refreshToken()));
+        assertThat(realm.refresh(phone.refreshToken()).status()).isEqualTo(200);
+        assertThat(history(realm, phone)).singleElement()
+                .satisfies(s -> assertThat(s.path("endReason").asText()).isEqualTo("CREDENTIAL_CHANGE"));
+    }
+
+    private static Http.Reply removeThroughAccountApi(TestRealm realm, String credentialId, Tokens caller) {
+        return Http.send(Http.request(realm.url() + "/account/credentials/" + credentialId)
+                .header("Authorization", "Bearer " + caller.accessToken())
+                .header("Accept", "application/json").DELETE().build());
+    }
+
+    private static String credentialOf(TestRealm realm, String userId, String type) {
+        for (JsonNode credential : realm.admin().mustGet("/" + realm.name() + "/users/" + userId + "/credentials").json()) {
+            if (credential.path("type").asText().equals(type)) {
+                return credential.path("id").asText();
+            }
+        }
+        throw new AssertionError("The user has no credential of type " + type);
     }
 
     /**

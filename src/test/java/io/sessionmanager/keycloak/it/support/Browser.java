@@ -1,5 +1,7 @@
 package io.sessionmanager.keycloak.it.support;
 
+import org.keycloak.models.utils.TimeBasedOTP;
+
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -17,6 +19,7 @@ import java.util.regex.Pattern;
 public final class Browser {
 
     private static final Pattern PROCEED_LINK = Pattern.compile("href=\"([^\"]*login-actions/action-token[^\"]*)\"");
+    private static final Pattern TOTP_SECRET = Pattern.compile("name=\"totpSecret\" value=\"([^\"]+)\"");
     private static final Pattern FORGOT_PASSWORD_LINK = Pattern.compile("href=\"([^\"]*login-actions/reset-credentials[^\"]*)\"");
 
     private final TestRealm realm;
@@ -64,6 +67,22 @@ public final class Browser {
         Http.Reply page = get(authorizationUrl("&kc_action=UPDATE_PASSWORD"));
         return finish(post(formAction(page, "kc-passwd-update-form"),
                 Map.of("password-new", newPassword, "password-confirm", newPassword)));
+    }
+
+    /**
+     * Adds an authenticator app the way the account console does (an application-initiated
+     * CONFIGURE_TOTP action), answering with the code the app would show, and leaves Keycloak's
+     * "sign out other devices" box unticked.
+     */
+    public Tokens configureOtp(String deviceName) {
+        Http.Reply page = get(authorizationUrl("&kc_action=CONFIGURE_TOTP"));
+        Matcher secret = TOTP_SECRET.matcher(page.body());
+        if (!secret.find()) {
+            throw new AssertionError("No OTP secret on the page: " + page.status() + " " + page.body());
+        }
+        String code = new TimeBasedOTP().generateTOTP(secret.group(1));
+        return finish(post(formAction(page, "kc-totp-settings-form"),
+                Map.of("totp", code, "totpSecret", secret.group(1), "userLabel", deviceName)));
     }
 
     /** Asks for a password-reset email from the login page's "Forgot password?" link. */
