@@ -80,8 +80,8 @@ test("an invalid value gets Keycloak's validation message and saves nothing", as
   const alert = await save(page);
 
   assert.match(alert, /maxInactivity must be an ISO-8601 duration such as "P7D", not "soon"/);
-  assert.deepEqual(await policy(), { maxInactivity: "P3D", historyRetention: "P10D", revokeOnPasswordChange: "OTHERS",
-    notifyNewDevice: false });
+  assert.deepEqual(await policy(), { maxInactivity: "P3D", historyRetention: "P10D", revokeOnCredentialChange: "OTHERS",
+    revokeOnPasswordChange: "OTHERS", notifyNewDevice: false });
   await page.context().close();
 });
 

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.assertRefreshRefused;
 import static io.sessionmanager.keycloak.it.support.Sessions.history;
@@ -31,20 +34,42 @@ class InactivityIT {
 
     private static final long PAST_THE_LIMIT_MILLIS = 4500;
 
+    private final Map<String, Tokens> idleSessions = new HashMap<>();
     private TestRealm realm;
+    private Browser ssoBrowser;
+    private long idleSince;
 
+    /**
+     * Every idle session is signed in here and left alone from then on, so that one wait covers
+     * them all; each test then makes the first use of its own.
+     */
     @BeforeAll
-    void createRealm(KeycloakServer server) {
+    void signInAndLeaveIdle(KeycloakServer server) {
         realm = TestRealm.create(server, "inactivity");
         realm.admin().mustPut(realm.adminApi() + "/config", Map.of("maxInactivity", "PT3S"));
+        for (String username : List.of("rita", "ines", "uma", "abe")) {
+            realm.createUser(username);
+            idleSessions.put(username, realm.login(username));
+        }
+        realm.createUser("otto");
+        idleSessions.put("otto", realm.loginOffline("otto"));
+        realm.createUser("sso");
+        ssoBrowser = realm.browser("Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0");
+        idleSessions.put("sso", ssoBrowser.login("sso", TestRealm.PASSWORD));
+        assertThat(ssoBrowser.signsInBySso()).isTrue();
+        idleSince = System.nanoTime();
+    }
+
+    /** The user's session once it has been left alone past the limit. */
+    private Tokens idle(String username) throws InterruptedException {
+        long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - idleSince);
+        Thread.sleep(Math.max(0, PAST_THE_LIMIT_MILLIS - idleMillis));
+        return idleSessions.get(username);
     }
 
     @Test
     void anIdleSessionsRefreshIsRefusedAndEndsItForInactivity() throws InterruptedException {
-        realm.createUser("rita");
-        Tokens idle = realm.login("rita");
-
-        Thread.sleep(PAST_THE_LIMIT_MILLIS);
+        Tokens idle = idle("rita");
 
         Http.Reply refresh = realm.refresh(idle.refreshToken());
         assertRefreshRefused(refresh);
@@ -54,10 +79,7 @@ class InactivityIT {
 
     @Test
     void anIdleOfflineSessionsRefreshIsRefused() throws InterruptedException {
-        realm.createUser("otto");
-        Tokens idle = realm.loginOffline("otto");
-
-        Thread.sleep(PAST_THE_LIMIT_MILLIS);
+        Tokens idle = idle("otto");
 
         Http.Reply refresh = realm.refresh(idle.refreshToken());
         assertRefreshRefused(refresh);
@@ -66,10 +88,7 @@ class InactivityIT {
 
     @Test
     void introspectingAnIdleSessionsTokenSaysInactiveAndEndsIt() throws InterruptedException {
-        realm.createUser("ines");
-        Tokens idle = realm.login("ines");
-
-        Thread.sleep(PAST_THE_LIMIT_MILLIS);
+        Tokens idle = idle("ines");
 
         assertThat(realm.introspect(idle.accessToken()).path("active").asBoolean()).isFalse();
         Http.Reply refresh = realm.refresh(idle.refreshToken());
@@ -79,10 +98,7 @@ class InactivityIT {
 
     @Test
     void userinfoWithAnIdleSessionsTokenIsUnauthorizedAndEndsIt() throws InterruptedException {
-        realm.createUser("uma");
-        Tokens idle = realm.login("uma");
-
-        Thread.sleep(PAST_THE_LIMIT_MILLIS);
+        Tokens idle = idle("uma");
 
         assertThat(realm.userinfo(idle.accessToken()).status()).isEqualTo(401);
         assertThat(realm.introspect(idle.refreshToken()).path("active").asBoolean()).isFalse();
@@ -91,10 +107,7 @@ class InactivityIT {
 
     @Test
     void thisApiRefusesAnIdleSessionsTokenAndEndsIt() throws InterruptedException {
-        realm.createUser("abe");
-        Tokens idle = realm.login("abe");
-
-        Thread.sleep(PAST_THE_LIMIT_MILLIS);
+        Tokens idle = idle("abe");
 
         assertThat(Http.get(realm.sessionsUrl(), idle.accessToken()).status()).isEqualTo(401);
         assertThat(realm.introspect(idle.refreshToken()).path("active").asBoolean()).isFalse();
@@ -103,14 +116,9 @@ class InactivityIT {
 
     @Test
     void anIdleBrowserSessionIsNotLetInBySsoAndEnds() throws InterruptedException {
-        realm.createUser("sso");
-        Browser browser = realm.browser("Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0");
-        Tokens idle = browser.login("sso", TestRealm.PASSWORD);
-        assertThat(browser.signsInBySso()).isTrue();
+        Tokens idle = idle("sso");
 
-        Thread.sleep(PAST_THE_LIMIT_MILLIS);
-
-        assertThat(browser.signsInBySso()).isFalse();
+        assertThat(ssoBrowser.signsInBySso()).isFalse();
         assertThat(realm.introspect(idle.refreshToken()).path("active").asBoolean()).isFalse();
         assertEndedForInactivity("sso");
     }

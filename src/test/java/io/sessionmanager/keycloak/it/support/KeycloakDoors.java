@@ -21,6 +21,11 @@ public final class KeycloakDoors {
         return realm.admin().delete("/" + realm.name() + "/sessions/" + keycloakSessionId);
     }
 
+    /** The admin console's Sessions tab, an offline session: {@code DELETE .../sessions/{id}?isOffline=true}. */
+    public static Http.Reply adminOfflineSessionDelete(TestRealm realm, String keycloakSessionId) {
+        return realm.admin().delete("/" + realm.name() + "/sessions/" + keycloakSessionId + "?isOffline=true");
+    }
+
     /**
      * Keycloak's account console, Device activity: {@code DELETE /realms/{realm}/account/sessions/{id}}
      * with a token of the user. Keycloak serves its account REST API only to requests that accept JSON

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.it.support;
 
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
@@ -40,14 +41,36 @@ public final class RaceRounds {
         return new Victim(username, tokens, currentId(realm, tokens), realm.login(username), userId);
     }
 
+    /** As {@link #signIn}, the victim's session an offline one (a sign-in with {@code offline_access}). */
+    public static Victim signInOffline(TestRealm realm, String username) {
+        String userId = realm.createUser(username);
+        Tokens tokens = realm.loginOffline(username);
+        return new Victim(username, tokens, currentId(realm, tokens), realm.login(username), userId);
+    }
+
+    /** As {@link #signIn}, the user a realm administrator who may view users. */
+    public static Victim signInAdministrator(TestRealm realm, String username) {
+        String userId = realm.createUser(username);
+        realm.grantRealmManagementRoles(userId, "view-users");
+        Tokens tokens = realm.login(username);
+        return new Victim(username, tokens, currentId(realm, tokens), realm.login(username), userId);
+    }
+
     /**
      * {@code rounds} rounds, the loops using the session as {@code use} says; {@code witness} gives
      * a live session of the user afterwards, to read the lists with.
      */
     public void run(TestRealm realm, int rounds, int loops, RevocationRace.Use use,
                     Function<Victim, Http.Reply> ending, Function<Victim, Tokens> witness) {
+        run(realm, rounds, loops, use, RaceRounds::signIn, ending, witness);
+    }
+
+    /** As {@link #run(TestRealm, int, int, RevocationRace.Use, Function, Function)}, victims signed in by {@code signIn}. */
+    public void run(TestRealm realm, int rounds, int loops, RevocationRace.Use use,
+                    BiFunction<TestRealm, String, Victim> signIn, Function<Victim, Http.Reply> ending,
+                    Function<Victim, Tokens> witness) {
         for (int round = 0; round < rounds; round++) {
-            Victim victim = signIn(realm, nextUser());
+            Victim victim = signIn.apply(realm, nextUser());
 
             RevocationRace.Outcome race = RevocationRace.run(realm, victim.tokens(), loops, use,
                     () -> ending.apply(victim));

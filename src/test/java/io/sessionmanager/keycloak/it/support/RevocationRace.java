@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * introspection caller, all running while the revoking call is made, and on for a while after it
  * answered. {@link Outcome#assertHeld} then checks what the contract promises.
  * <p>
- * With {@link Use#BEARER} the loops never refresh: they call Keycloak's account REST API with the
- * session's access token, as a thief holding only that token would; no such request sends an event.
+ * With {@link Use#BEARER} the loops never refresh: they call Keycloak's account REST API (or, with
+ * {@link Use#ADMIN_BEARER}, its admin REST API) with the session's access token, as a thief holding
+ * only that token would; no such request sends an event.
  */
 public final class RevocationRace {
 
@@ -32,7 +33,9 @@ public final class RevocationRace {
         /** Replay the newest refresh token; userinfo and introspection callers alongside. */
         REFRESH,
         /** {@code GET /realms/{realm}/account} with the session's access token, nothing else. */
-        BEARER
+        BEARER,
+        /** {@code GET /admin/realms/{realm}/users} with the access token of a session that may view users. */
+        ADMIN_BEARER
     }
 
     /** How long the loops run before the revoking call, so that it lands among requests in flight. */
@@ -43,6 +46,9 @@ public final class RevocationRace {
     private static final long DEAD_WITHIN_MILLIS = 1000;
     /** Tokens checked afterwards: those minted once the revoking call had started, and each loop's last. */
     private static final int MAX_CHECKED_TOKENS = 24;
+
+    /** The kind of the bearer loops' calls, whichever API they call. */
+    private static final String BEARER_CALL = "bearer";
 
     /** One request of the race, timed on the test's clock ({@link System#nanoTime()}). */
     public record Call(String kind, int loop, long startedAt, long answeredAt, int status, String error, Tokens minted) {
@@ -127,8 +133,11 @@ public final class RevocationRace {
     private void startLoops(ExecutorService loops, List<Future<?>> running) {
         for (int i = 0; i < refreshers; i++) {
             int loop = i;
-            running.add(loops.submit(use == Use.REFRESH ? () -> refreshLoop(loop)
-                    : () -> callerLoop("account", loop, t -> realm.account(t.accessToken()).status())));
+            running.add(loops.submit(switch (use) {
+                case REFRESH -> () -> refreshLoop(loop);
+                case BEARER -> () -> callerLoop(BEARER_CALL, loop, t -> realm.account(t.accessToken()).status());
+                case ADMIN_BEARER -> () -> callerLoop(BEARER_CALL, loop, t -> realm.adminUsers(t.accessToken()).status());
+            }));
         }
         if (use == Use.REFRESH) {
             running.add(loops.submit(() -> callerLoop("userinfo", -1, t -> realm.userinfo(t.accessToken()).status())));
@@ -227,8 +236,8 @@ public final class RevocationRace {
                         assertThat(c.error()).isEqualTo("invalid_grant");
                     });
             long deadline = revokeAnswered + TimeUnit.MILLISECONDS.toNanos(DEAD_WITHIN_MILLIS);
-            assertThat(calls.stream().filter(c -> c.kind().equals("account") && c.startedAt() > deadline))
-                    .as("account API calls that started a second after the revoking call answered")
+            assertThat(calls.stream().filter(c -> c.kind().equals(BEARER_CALL) && c.startedAt() > deadline))
+                    .as("bearer API calls that started a second after the revoking call answered")
                     .allSatisfy(c -> assertThat(c.status()).isEqualTo(401));
             sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             assertNotListedByKeycloak(userId);

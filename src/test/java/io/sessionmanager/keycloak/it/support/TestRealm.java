@@ -315,6 +315,11 @@ public final class TestRealm {
                 .header("Accept", "application/json").GET().build());
     }
 
+    /** Keycloak's own admin REST API, as a realm administrator's console reads the users with a bearer token. */
+    public Http.Reply adminUsers(String accessToken) {
+        return Http.get(server.baseUrl() + "/admin/realms/" + name + "/users?max=1", accessToken);
+    }
+
     /** Keycloak's token revocation endpoint (RFC 7009), as {@value #APP} revokes a token it holds. */
     public Http.Reply revokeToken(String token) {
         return Http.send(Http.request(url() + "/protocol/openid-connect/revoke")
