@@ -24,6 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(KeycloakExtension.class)
 class AccountConsoleIT {
 
+    private static final int STEPS = 9;
+    /** The steps that test only the page's own bundle (hostile user agent, keyboard, phone layout). */
+    private static final int BUNDLE_ONLY_STEPS = 3;
+    /**
+     * Set on the other Keycloak minors: the bundle is the same file everywhere, so its own behaviour
+     * is checked on the newest only, and what the server does for the page on each.
+     */
+    private static final boolean SERVER_DEPENDENT_ONLY = Boolean.getBoolean("browser.serverDependentOnly");
+
     private final Mailbox mailbox = Mailbox.start();
 
     @AfterEach
@@ -53,10 +62,14 @@ class AccountConsoleIT {
                 "OTHER_USERNAME", "bruno",
                 "PASSWORD", TestRealm.PASSWORD,
                 "SCREENSHOT", screenshot.toString(),
-                "MAIL_URL", mailbox.httpUrl()), 9);
+                "MAIL_URL", mailbox.httpUrl(),
+                "SERVER_DEPENDENT_ONLY", String.valueOf(SERVER_DEPENDENT_ONLY)),
+                SERVER_DEPENDENT_ONLY ? STEPS - BUNDLE_ONLY_STEPS : STEPS);
 
         assertThat(screenshot).isNotEmptyFile();
-        assertThat(screenshot.resolveSibling("account-sessions-phone.png")).isNotEmptyFile();
+        if (!SERVER_DEPENDENT_ONLY) {
+            assertThat(screenshot.resolveSibling("account-sessions-phone.png")).isNotEmptyFile();
+        }
         assertThat(screenshot.resolveSibling("new-device-mail.png")).isNotEmptyFile();
     }
 }

@@ -3,6 +3,7 @@ package io.sessionmanager.keycloak.it;
 import io.sessionmanager.keycloak.it.support.BackchannelLogoutReceiver;
 import io.sessionmanager.keycloak.it.support.Database;
 import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.assertRefreshRefused;
 import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
@@ -33,9 +35,10 @@ class ScheduledCleanupIT {
 
     @BeforeAll
     void start() {
-        server = KeycloakServer.start("it-scheduler", List.of(
+        server = KeycloakServer.start("it-scheduler", Stream.concat(Stream.of(
                 "--spi-session-manager--default--cleanup-interval=PT2S",
-                "--spi-session-manager--default--cleanup-initial-delay=PT1S"));
+                "--spi-session-manager--default--cleanup-initial-delay=PT1S"),
+                KeycloakExtension.BUILD_OPTIONS.stream()).toList());
     }
 
     @AfterAll

@@ -14,7 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -26,6 +30,15 @@ import java.util.stream.Stream;
 public final class DistributionServer implements KeycloakServer {
 
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(4);
+    /**
+     * Per Keycloak version, the home of a server this run has started: Keycloak built it (Quarkus
+     * augmentation, about 15 s) the first time. The next server of that version starts from a copy
+     * of it instead of the unpacked distribution, and Keycloak builds again only if its build-time
+     * options differ (it compares them with those it persisted).
+     */
+    private static final Map<String, Path> BUILT_HOMES = new ConcurrentHashMap<>();
+    /** What a built home holds that belongs to its own server, not to the build. */
+    private static final Set<String> NOT_COPIED_FROM_A_BUILT_HOME = Set.of("data", "keycloak.log");
 
     private final ProcessBuilder command;
     private final Path log;
@@ -94,6 +107,7 @@ public final class DistributionServer implements KeycloakServer {
                 home.resolve("keycloak.log"), "http://localhost:" + port, managementPort, database);
         server.launch();
         server.awaitReady();
+        BUILT_HOMES.putIfAbsent(version, home);
         return server;
     }
 
@@ -278,9 +292,13 @@ public final class DistributionServer implements KeycloakServer {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("Run through Maven (mvn verify): need the provider jar " + jar);
         }
-        Path home = copyHome(Distributions.unpacked(version), name);
+        Path built = BUILT_HOMES.get(version);
+        Path home = built == null || built.equals(Distributions.unpacked(version).resolveSibling(name))
+                ? copyHome(Distributions.unpacked(version), name) : copyBuiltHome(built, name);
         try {
-            Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            // Its time is kept: Keycloak builds again when a provider's time differs from the one it built with.
+            Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.COPY_ATTRIBUTES);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -288,10 +306,19 @@ public final class DistributionServer implements KeycloakServer {
     }
 
     private static Path copyHome(Path from, String name) {
+        return copyHome(from, name, path -> true);
+    }
+
+    /** A copy of a home Keycloak has built, without its server's database and log. */
+    private static Path copyBuiltHome(Path built, String name) {
+        return copyHome(built, name, path -> !NOT_COPIED_FROM_A_BUILT_HOME.contains(path.getName(0).toString()));
+    }
+
+    private static Path copyHome(Path from, String name, Predicate<Path> copied) {
         Path home = from.resolveSibling(name);
         try {
             deleteRecursively(home);
-            copyRecursively(from, home);
+            copyRecursively(from, home, copied);
             home.resolve("bin/kc.sh").toFile().setExecutable(true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -299,9 +326,10 @@ public final class DistributionServer implements KeycloakServer {
         return home;
     }
 
-    private static void copyRecursively(Path from, Path to) throws IOException {
+    /** Copies what {@code copied} accepts, given each path relative to {@code from}. */
+    private static void copyRecursively(Path from, Path to, Predicate<Path> copied) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) paths::iterator) {
+            for (Path source : (Iterable<Path>) paths.filter(p -> copied.test(from.relativize(p)))::iterator) {
                 Path target = to.resolve(from.relativize(source).toString());
                 if (Files.isDirectory(source)) {
                     Files.createDirectories(target);

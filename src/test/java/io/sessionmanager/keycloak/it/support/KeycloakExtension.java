@@ -11,6 +11,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Gives test classes the one Keycloak server of this test run. It lives in the root context's
@@ -25,15 +26,21 @@ public final class KeycloakExtension implements ParameterResolver, BeforeEachCal
     private static final int MAX_LINES_SHOWN = 300;
 
     /**
+     * The shared server's build-time options: a server of its own started with the same ones starts
+     * from the shared server's build instead of building again.
+     */
+    public static final List<String> BUILD_OPTIONS = List.of("--metrics-enabled=true", "--features=declarative-ui");
+
+    /**
      * Activity is written once a second rather than once a minute, so tests can observe it; the
      * scheduled cleanup stays out of the way of tests that count what a cleanup did (its own test
      * runs a server of its own); events are logged; metrics are on; the admin console shows
      * extension tabs (declarative-ui).
      */
-    private static final List<String> OPTIONS = List.of("--spi-events-listener--session-manager--activity-interval=1",
-            "--spi-session-manager--default--cleanup-initial-delay=PT24H",
-            "--log-level=INFO,org.keycloak.events:DEBUG", "--metrics-enabled=true",
-            "--features=declarative-ui");
+    private static final List<String> OPTIONS = Stream.concat(Stream.of(
+                    "--spi-events-listener--session-manager--activity-interval=1",
+                    "--spi-session-manager--default--cleanup-initial-delay=PT24H",
+                    "--log-level=INFO,org.keycloak.events:DEBUG"), BUILD_OPTIONS.stream()).toList();
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
