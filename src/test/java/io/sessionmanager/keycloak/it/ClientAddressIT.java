@@ -3,15 +3,15 @@ package io.sessionmanager.keycloak.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionmanager.keycloak.it.support.DistributionServer;
 import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.ProductionNode;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.list;
@@ -20,8 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Behind a reverse proxy ({@code --proxy-headers=xforwarded}), as in production: the addresses
  * are those Keycloak's {@code ClientConnection} takes from the proxy's headers. That lets the test
- * choose them, so the place a session signed in from and the place it was last seen differ.
+ * choose them, so the place a session signed in from and the place it was last seen differ. On the
+ * shared production node.
  */
+@ExtendWith(ProductionNode.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientAddressIT {
 
@@ -35,18 +37,12 @@ class ClientAddressIT {
     private TestRealm realm;
 
     @BeforeAll
-    void start() {
-        server = DistributionServer.start("proxy-server", "postgres", List.of("--proxy-headers=xforwarded",
-                "--spi-events-listener--session-manager--activity-interval=1"));
+    void start(DistributionServer server) {
+        this.server = server;
         // The proxy would terminate TLS; these requests come in plain HTTP from public addresses.
         realm = TestRealm.create(server, "behind-a-proxy", Map.of("sslRequired", "none"));
         realm.admin().mustPost("/" + realm.name() + "/clients", Map.of("clientId", WEB_APP, "publicClient", false,
                 "secret", WEB_APP_SECRET, "directAccessGrantsEnabled", true));
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
     }
 
     @Test

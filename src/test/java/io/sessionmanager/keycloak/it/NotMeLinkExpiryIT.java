@@ -3,6 +3,7 @@ package io.sessionmanager.keycloak.it;
 import io.sessionmanager.keycloak.it.support.DistributionServer;
 import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.Mailbox;
+import io.sessionmanager.keycloak.it.support.ProductionNode;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
 import jakarta.mail.internet.MimeMessage;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,26 +22,25 @@ import static io.sessionmanager.keycloak.it.NewDeviceAlertIT.FIREFOX_ON_LINUX;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A "This wasn't me" link past its lifespan gets Keycloak's error page and ends nothing. Runs a
- * server of its own whose links live ten seconds (the server option's least).
+ * A "This wasn't me" link past its lifespan gets Keycloak's error page and ends nothing. On the
+ * shared production node, whose links live ten seconds (the server option's least).
  */
+@ExtendWith(ProductionNode.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NotMeLinkExpiryIT {
 
-    private static final long LIFESPAN_MILLIS = 10_000;
+    private static final long LIFESPAN_MILLIS = ProductionNode.NOT_ME_LINK_LIFESPAN.toMillis();
 
     private final Mailbox mailbox = Mailbox.start();
     private DistributionServer server;
 
     @BeforeAll
-    void start() {
-        server = DistributionServer.start("link-expiry-server", "postgres",
-                List.of("--spi-session-manager--default--not-me-link-lifespan=PT10S"));
+    void start(DistributionServer server) {
+        this.server = server;
     }
 
     @AfterAll
     void stop() {
-        server.close();
         mailbox.close();
     }
 

@@ -2,12 +2,13 @@ package io.sessionmanager.keycloak.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionmanager.keycloak.it.support.DistributionServer;
+import io.sessionmanager.keycloak.it.support.ProductionNode;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
@@ -21,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Everything the extension knows lives in Keycloak's database, so a restart loses nothing:
  * on PostgreSQL, sessions, a revocation and the history are the same after it, and a token
- * revoked before it is still refused.
+ * revoked before it is still refused. Restarts the shared production node.
  */
+@ExtendWith(ProductionNode.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestartIT {
 
@@ -30,15 +32,10 @@ class RestartIT {
     private TestRealm realm;
 
     @BeforeAll
-    void start() {
-        server = DistributionServer.start("restart-server", "postgres", List.of());
+    void start(DistributionServer server) {
+        this.server = server;
         realm = TestRealm.create(server, "restart");
         realm.createUser("rita");
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
     }
 
     @Test
