@@ -55,7 +55,8 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
                 .filter(component -> ID.equals(component.getProviderId()))
                 .findFirst();
         ComponentModel form = stored.orElseGet(() -> newForm(realm));
-        policy.toMap().forEach((field, value) -> form.put(field, String.valueOf(value)));
+        Map<String, Object> values = policy.toMap();
+        FIELDS.forEach(field -> form.put(field, String.valueOf(values.get(field))));
         if (stored.isPresent()) {
             realm.updateComponent(form);
         } else {

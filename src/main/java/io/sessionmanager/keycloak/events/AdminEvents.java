@@ -2,7 +2,6 @@ package io.sessionmanager.keycloak.events;
 
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionStore;
-import io.sessionmanager.keycloak.model.SessionType;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.LiveSession;
 import io.sessionmanager.keycloak.sessions.SessionReconciler;
@@ -19,10 +18,11 @@ import java.util.List;
 /**
  * The session policy on what Keycloak's own admin API does to users, told by its admin events: a
  * password reset or a removed credential ends every session (per the policy), a disabled user's
- * sessions end, an admin's "sign out" of a user ends its offline sessions too, and the sessions a
- * realm-wide sign-out ended are recorded as revoked by an administrator (it keeps offline sessions,
- * refusing their tokens: those are left to Keycloak). (Deleted users and realms are handled where
- * their records are deleted, in the model.)
+ * sessions end, an admin's "sign out" of a user ends its offline sessions too, and so does a
+ * realm-wide sign-out: every session that started before it is recorded as revoked by an
+ * administrator (Keycloak keeps the offline ones but refuses their tokens from then on; the list
+ * ends them as it ends any revoked session still in Keycloak). (Deleted users and realms are
+ * handled where their records are deleted, in the model.)
  */
 final class AdminEvents {
 
@@ -42,7 +42,7 @@ final class AdminEvents {
                 && event.getResourcePath() != null && event.getResourcePath().equals("logout-all")) {
             long at = event.getTime();
             AfterCommit.run(session, event.getRealmId(), (s, realm) -> SessionStore.of(s)
-                    .endAllInRealm(realm.getId(), SessionType.ONLINE, at, EndReason.ADMIN_REVOKED, at));
+                    .endAllStartedBefore(realm.getId(), realm.getNotBefore() * 1000L, EndReason.ADMIN_REVOKED, at));
         }
     }
 

@@ -27,7 +27,7 @@ final class CredentialChanges {
     /**
      * One change arrives several times (a password from the credential store, then as
      * UPDATE_CREDENTIAL and UPDATE_PASSWORD events; an OTP as UPDATE_CREDENTIAL and UPDATE_TOTP);
-     * act on the first only.
+     * act on the first only, per user (a request may change several users' credentials).
      */
     private static final String HANDLED = CredentialChanges.class.getName() + ".handled";
 
@@ -40,10 +40,11 @@ final class CredentialChanges {
 
     static void changed(KeycloakSession session, String realmId, String userId, String changingSessionId,
                         EndReason reason) {
-        if (session.getAttribute(HANDLED) != null) {
+        String handled = HANDLED + "." + realmId + "." + userId;
+        if (session.getAttribute(handled) != null) {
             return;
         }
-        session.setAttribute(HANDLED, Boolean.TRUE);
+        session.setAttribute(handled, Boolean.TRUE);
         RealmModel realm = session.realms().getRealm(realmId);
         UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
         if (user == null) {

@@ -54,7 +54,7 @@ final class PolicyListener implements EventListenerProvider {
     /**
      * The session that made the change. Required actions name it in {@code code_id}, not in the
      * session id; the account API's credential delete names none, but authenticated its bearer token
-     * with it.
+     * with it (taken only if it is the changed user's, in the event's realm).
      */
     private String changingSession(Event event) {
         if (event.getSessionId() != null) {
@@ -65,7 +65,9 @@ final class PolicyListener implements EventListenerProvider {
             return codeId;
         }
         UserSessionModel caller = session.getContext().getUserSession();
-        return caller == null ? null : caller.getId();
+        boolean theUsers = caller != null && caller.getRealm().getId().equals(event.getRealmId())
+                && caller.getUser().getId().equals(event.getUserId());
+        return theUsers ? caller.getId() : null;
     }
 
     private static String detail(Event event, String key) {

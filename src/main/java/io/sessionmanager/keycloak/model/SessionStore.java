@@ -134,20 +134,19 @@ public final class SessionStore {
     }
 
     /**
-     * Ends a realm's active records of one kind that started by {@code startedBy}, the first ending
-     * winning as in {@link #end}: what Keycloak's realm-wide sign-out removed. Returns how many.
+     * Ends a realm's active records that started before {@code startedBefore}, the first ending
+     * winning as in {@link #end}: what Keycloak's realm-wide sign-out ended. Returns how many.
      */
-    public int endAllInRealm(String realmId, SessionType type, long startedBy, EndReason reason, long at) {
+    public int endAllStartedBefore(String realmId, long startedBefore, EndReason reason, long at) {
         int ended = em.createQuery("update SessionRecord r set r.status = :status, r.endReason = :reason,"
-                        + " r.endedAt = :at where r.realmId = :realmId and r.type = :type and r.status = :active"
-                        + " and r.createdAt <= :startedBy")
+                        + " r.endedAt = :at where r.realmId = :realmId and r.status = :active"
+                        + " and r.createdAt < :startedBefore")
                 .setParameter("status", reason.status())
                 .setParameter("reason", reason)
                 .setParameter("at", at)
                 .setParameter("realmId", realmId)
-                .setParameter("type", type)
                 .setParameter("active", SessionStatus.ACTIVE)
-                .setParameter("startedBy", startedBy)
+                .setParameter("startedBefore", startedBefore)
                 .executeUpdate();
         SessionMetrics.sessionsEnded(session, realmId, reason.name(), ended);
         return ended;
