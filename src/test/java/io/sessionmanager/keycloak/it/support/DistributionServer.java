@@ -90,7 +90,11 @@ public final class DistributionServer implements KeycloakServer {
     /** Plain Keycloak, without the extension, on the embedded H2: what the benchmark compares against. */
     public static DistributionServer startWithoutExtension(String name, List<String> options) {
         String version = Distributions.version();
-        return start(version, copyHome(Distributions.unpacked(version), name), "h2", options);
+        Path home = copyHome(Distributions.unpacked(version), name);
+        DistributionServer server = start(version, home, "h2", options);
+        // Built without the provider: a server with it would have to build again from this home.
+        BUILT_HOMES.remove(version, home);
+        return server;
     }
 
     private static DistributionServer start(String version, Path home, String databaseKind, List<String> options) {

@@ -37,22 +37,24 @@ public final class RaceRounds {
     /** A new user with two sessions: the victim's, and the owner's on another device. */
     public static Victim signIn(TestRealm realm, String username) {
         String userId = realm.createUser(username);
-        Tokens tokens = realm.login(username);
-        return new Victim(username, tokens, currentId(realm, tokens), realm.login(username), userId);
+        return victim(realm, username, userId, realm.login(username));
     }
 
     /** As {@link #signIn}, the victim's session an offline one (a sign-in with {@code offline_access}). */
     public static Victim signInOffline(TestRealm realm, String username) {
         String userId = realm.createUser(username);
-        Tokens tokens = realm.loginOffline(username);
-        return new Victim(username, tokens, currentId(realm, tokens), realm.login(username), userId);
+        return victim(realm, username, userId, realm.loginOffline(username));
     }
 
     /** As {@link #signIn}, the user a realm administrator who may view users. */
     public static Victim signInAdministrator(TestRealm realm, String username) {
         String userId = realm.createUser(username);
         realm.grantRealmManagementRoles(userId, "view-users");
-        Tokens tokens = realm.login(username);
+        return victim(realm, username, userId, realm.login(username));
+    }
+
+    /** The victim's session {@code tokens}, and the owner signed in again on another device. */
+    private static Victim victim(TestRealm realm, String username, String userId, Tokens tokens) {
         return new Victim(username, tokens, currentId(realm, tokens), realm.login(username), userId);
     }
 
