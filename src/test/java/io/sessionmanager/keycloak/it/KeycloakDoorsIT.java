@@ -92,6 +92,23 @@ class KeycloakDoorsIT {
         refreshing(realm, refreshers, v -> KeycloakDoors.oidcLogout(realm, v.tokens().refreshToken()), Victim::owner);
     }
 
+    /** The application's logout link, as its browser follows it, without Keycloak's cookies. */
+    @Tag(NEWEST_KEYCLOAK_ONLY)
+    @ParameterizedTest(name = "{0} refreshing")
+    @ValueSource(ints = {1, 12})
+    void applicationLogsOutWithTheIdTokenHint(int refreshers) {
+        refreshing(realm, refreshers, v -> KeycloakDoors.oidcLogoutWithIdTokenHint(realm, v.tokens().idToken()),
+                Victim::owner);
+    }
+
+    /** The admin console's Delete of the user: its sessions go with it. */
+    @Tag(NEWEST_KEYCLOAK_ONLY)
+    @ParameterizedTest(name = "{0} refreshing")
+    @ValueSource(ints = {1, 12})
+    void keycloakAdminDeletesTheUser(int refreshers) {
+        race.runDeletingTheUser(realm, ROUNDS, refreshers, v -> KeycloakDoors.adminDeletesTheUser(realm, v.userId()));
+    }
+
     /** The session's only client session goes with its refresh token, and so does the session. */
     @Tag(NEWEST_KEYCLOAK_ONLY)
     @ParameterizedTest(name = "{0} refreshing")

@@ -42,6 +42,21 @@ public final class KeycloakDoors {
         return realm.logout(refreshToken);
     }
 
+    /**
+     * An application's RP-initiated logout with {@code id_token_hint}, as its browser would send it
+     * but without Keycloak's cookies: Keycloak finds the session from the hint, asks nothing, and
+     * answers its "You are logged out" page.
+     */
+    public static Http.Reply oidcLogoutWithIdTokenHint(TestRealm realm, String idToken) {
+        return Http.send(Http.request(realm.url() + "/protocol/openid-connect/logout?id_token_hint="
+                + Http.encode(idToken)).GET().build());
+    }
+
+    /** An administrator deletes the user: {@code DELETE /admin/realms/{realm}/users/{id}}. */
+    public static Http.Reply adminDeletesTheUser(TestRealm realm, String userId) {
+        return realm.admin().delete("/" + realm.name() + "/users/" + userId);
+    }
+
     /** An application revokes the session's refresh token (RFC 7009). */
     public static Http.Reply tokenRevocation(TestRealm realm, String refreshToken) {
         return realm.revokeToken(refreshToken);

@@ -82,6 +82,26 @@ public final class RaceRounds {
         }
     }
 
+    /**
+     * As {@link #run(TestRealm, int, int, RevocationRace.Use, Function, Function)} with refresh
+     * loops, the ending deleting the user: no list of it is left to read, and its other session
+     * is refused too.
+     */
+    public void runDeletingTheUser(TestRealm realm, int rounds, int loops, Function<Victim, Http.Reply> ending) {
+        for (int round = 0; round < rounds; round++) {
+            Victim victim = signIn(realm, nextUser());
+
+            RevocationRace.Outcome race = RevocationRace.run(realm, victim.tokens(), loops, RevocationRace.Use.REFRESH,
+                    () -> ending.apply(victim));
+
+            race.assertHeld(victim.userId());
+            assertThat(realm.admin().get(realm.adminApi() + "/users/" + victim.userId() + "/sessions").status())
+                    .as("this extension's admin list of a deleted user").isEqualTo(404);
+            assertThat(realm.refresh(victim.owner().refreshToken()).status()).as("the user's other session").isEqualTo(400);
+            race.assertAllRefused("after the lists were read");
+        }
+    }
+
     /** Our lists (the user's and the admin's) and Keycloak's account API, asked with a live session of the user. */
     public static void assertGoneFromAllLists(TestRealm realm, RevocationRace.Outcome race, Victim victim,
                                               Tokens witness) {
