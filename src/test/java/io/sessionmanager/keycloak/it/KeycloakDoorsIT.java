@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.it;
 
 import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.IdentityProvider;
 import io.sessionmanager.keycloak.it.support.KeycloakDoors;
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
@@ -46,11 +47,13 @@ class KeycloakDoorsIT {
     private final RaceRounds race = new RaceRounds("door-victim");
     private KeycloakServer server;
     private TestRealm realm;
+    private IdentityProvider upstream;
 
     @BeforeAll
     void createRealm(KeycloakServer server) {
         this.server = server;
         realm = TestRealm.create(server, "doors");
+        upstream = IdentityProvider.create(server, "doors-upstream", realm);
     }
 
     /** The admin console's Sign out of the user. */
@@ -107,6 +110,19 @@ class KeycloakDoorsIT {
     @ValueSource(ints = {1, 12})
     void keycloakAdminDeletesTheUser(int refreshers) {
         race.runDeletingTheUser(realm, ROUNDS, refreshers, v -> KeycloakDoors.adminDeletesTheUser(realm, v.userId()));
+    }
+
+    /**
+     * The user signed in through an identity provider, whose administrator signs the user out
+     * there: it tells this realm by back-channel logout.
+     */
+    @Tag(NEWEST_KEYCLOAK_ONLY)
+    @ParameterizedTest(name = "{0} refreshing")
+    @ValueSource(ints = {1, 12})
+    void identityProviderLogsTheUserOut(int refreshers) {
+        race.run(realm, ROUNDS, refreshers, RevocationRace.Use.REFRESH, (r, username) -> upstream.signIn(username),
+                v -> KeycloakDoors.adminSignOut(upstream.upstream(), upstream.upstreamUserId(v.username())),
+                Victim::owner);
     }
 
     /** The session's only client session goes with its refresh token, and so does the session. */

@@ -3,8 +3,11 @@ package io.sessionmanager.keycloak.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionmanager.keycloak.it.support.Database;
 import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.IdentityProvider;
+import io.sessionmanager.keycloak.it.support.KeycloakDoors;
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
+import io.sessionmanager.keycloak.it.support.RaceRounds;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
 import org.junit.jupiter.api.BeforeAll;
@@ -211,6 +214,30 @@ class LifecycleIT {
         assertThat(db.count("select count(*) from SM_SESSION where ID = ? and STATUS = 'LOGGED_OUT'"
                 + " and END_REASON = 'LOGGED_OUT'", recordId)).isEqualTo(1);
         assertThat(list(realm, caller)).extracting(s -> s.path("id").asText()).containsExactly(currentId(realm, caller));
+    }
+
+    /**
+     * The user signed out where they signed in: at the identity provider, which tells this realm
+     * by back-channel logout; and an application's logout link with {@code id_token_hint}.
+     */
+    @Test
+    void aSessionEndedByItsIdentityProviderOrALogoutLinkShowsAsLoggedOut() {
+        TestRealm realm = TestRealm.create(server, "lifecycle-brokered");
+        IdentityProvider upstream = IdentityProvider.create(server, "lifecycle-upstream", realm);
+        RaceRounds.Victim brokered = upstream.signIn("luca");
+        Tokens linked = realm.login("luca");
+        String linkedRecord = currentId(realm, linked);
+
+        assertThat(KeycloakDoors.adminSignOut(upstream.upstream(), upstream.upstreamUserId("luca")).status())
+                .isEqualTo(204);
+        assertThat(KeycloakDoors.oidcLogoutWithIdTokenHint(realm, linked.idToken()).status()).isEqualTo(200);
+
+        for (String recordId : List.of(brokered.publicId(), linkedRecord)) {
+            assertThat(db.count("select count(*) from SM_SESSION where ID = ? and STATUS = 'LOGGED_OUT'"
+                    + " and END_REASON = 'LOGGED_OUT'", recordId)).as(recordId).isEqualTo(1);
+        }
+        assertThat(list(realm, brokered.owner())).extracting(s -> s.path("id").asText())
+                .containsExactly(currentId(realm, brokered.owner()));
     }
 
     @Test

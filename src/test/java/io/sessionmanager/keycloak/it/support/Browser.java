@@ -42,6 +42,11 @@ public final class Browser {
         return loginWith("&prompt=login", username, password);
     }
 
+    /** Signs in through the realm's identity provider {@code alias}: its login form, then back to this realm. */
+    public Tokens loginThrough(String alias, String username, String password) {
+        return loginWith("&kc_idp_hint=" + alias, username, password);
+    }
+
     private Tokens loginWith(String extra, String username, String password) {
         Http.Reply page = get(authorizationUrl(extra));
         return finish(post(formAction(page, "kc-form-login"), Map.of("username", username, "password", password)));

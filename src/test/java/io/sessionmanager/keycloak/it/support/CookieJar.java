@@ -2,28 +2,39 @@ package io.sessionmanager.keycloak.it.support;
 
 import java.net.CookieHandler;
 import java.net.URI;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * One browser's cookies for one test server. Keycloak marks its cookies {@code Secure} even on
  * http://localhost (a secure context to browsers), which {@link java.net.CookieManager} would
- * then never send over http; this jar sends every cookie back, as a browser on localhost does.
+ * then never send over http; this jar sends every cookie back, as a browser on localhost does,
+ * to the paths it was set for (each realm has cookies of the same names, under its own path).
  */
 final class CookieJar extends CookieHandler {
 
-    private final Map<String, String> cookies = new ConcurrentHashMap<>();
+    private static final Pattern PATH = Pattern.compile(";\\s*path=([^;]*)", Pattern.CASE_INSENSITIVE);
+
+    /** A cookie's name under the path it was set for. */
+    private record Key(String path, String name) {
+    }
+
+    private final Map<Key, String> cookies = new ConcurrentHashMap<>();
 
     @Override
     public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
-        if (cookies.isEmpty()) {
-            return Map.of();
-        }
-        String header = cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        String requestPath = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
+        String header = cookies.entrySet().stream()
+                .filter(e -> requestPath.startsWith(e.getKey().path()))
+                .sorted(Comparator.comparingInt(e -> -e.getKey().path().length()))
+                .map(e -> e.getKey().name() + "=" + e.getValue())
                 .collect(Collectors.joining("; "));
-        return Map.of("Cookie", List.of(header));
+        return header.isEmpty() ? Map.of() : Map.of("Cookie", List.of(header));
     }
 
     @Override
@@ -40,13 +51,14 @@ final class CookieJar extends CookieHandler {
         if (eq <= 0) {
             return;
         }
-        String name = pair.substring(0, eq).trim();
+        Matcher path = PATH.matcher(setCookie);
+        Key key = new Key(path.find() ? path.group(1).trim() : "/", pair.substring(0, eq).trim());
         String value = pair.substring(eq + 1).trim();
         boolean expired = setCookie.toLowerCase().contains("max-age=0") || value.isEmpty();
         if (expired) {
-            cookies.remove(name);
+            cookies.remove(key);
         } else {
-            cookies.put(name, value);
+            cookies.put(key, value);
         }
     }
 }
