@@ -55,8 +55,11 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         List<String> arguments = Arrays.asList(args);
+        int onlyIndex = arguments.indexOf("--only");
+        Set<String> only = onlyIndex < 0 ? Set.of() : Set.of(arguments.get(onlyIndex + 1).split(","));
         if (arguments.contains("--race")) {
-            RaceBenchmark.run(arguments.contains("--quick"), String.join(" ", args));
+            boolean quick = arguments.contains("--quick");
+            RaceBenchmark.run(quick, option(arguments, "--rounds", quick ? 20 : 100), only, String.join(" ", args));
             return;
         }
         if (arguments.contains("--soak")) {
@@ -68,8 +71,6 @@ public final class Benchmark {
         if (dbIndex >= 0) {
             System.setProperty("keycloak.db", arguments.get(dbIndex + 1));
         }
-        int onlyIndex = arguments.indexOf("--only");
-        Set<String> only = onlyIndex < 0 ? Set.of() : Set.of(arguments.get(onlyIndex + 1).split(","));
         Settings settings = arguments.contains("--quick")
                 ? new Settings(Duration.ofSeconds(3), 2, 100_000, 1_000, true, only)
                 : new Settings(Duration.ofSeconds(5), 8, 1_000_000, 10_000, false, only);

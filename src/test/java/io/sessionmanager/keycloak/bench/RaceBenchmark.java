@@ -2,18 +2,22 @@ package io.sessionmanager.keycloak.bench;
 
 import io.sessionmanager.keycloak.it.support.DistributionServer;
 import io.sessionmanager.keycloak.it.support.Http;
+import io.sessionmanager.keycloak.it.support.IdentityProvider;
 import io.sessionmanager.keycloak.it.support.KeycloakDoors;
+import io.sessionmanager.keycloak.it.support.RaceRounds;
+import io.sessionmanager.keycloak.it.support.RaceRounds.Victim;
 import io.sessionmanager.keycloak.it.support.RevocationRace;
 import io.sessionmanager.keycloak.it.support.TestRealm;
-import io.sessionmanager.keycloak.it.support.Tokens;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
@@ -39,6 +43,9 @@ final class RaceBenchmark {
     private final TestRealm guarded;
     private final TestRealm plain;
     private final int rounds;
+    /** Doors whose name contains one of these, and none of the extension's own paths; empty: everything. */
+    private final Set<String> only;
+    private final Map<TestRealm, IdentityProvider> upstreams = new HashMap<>();
     private final Figures figures = new Figures();
     private int users;
 
@@ -46,17 +53,20 @@ final class RaceBenchmark {
     private interface Revocation extends BiFunction<TestRealm, Victim, Http.Reply> {
     }
 
-    private record Victim(String userId, String username, Tokens tokens, Tokens owner) {
+    /** How a door's victim signs in, and the call that ends the session. */
+    private record Door(BiFunction<TestRealm, String, Victim> signIn, Revocation ending) {
     }
 
-    private RaceBenchmark(TestRealm guarded, TestRealm plain, int rounds) {
+    private RaceBenchmark(TestRealm guarded, TestRealm plain, int rounds, Set<String> only) {
         this.guarded = guarded;
         this.plain = plain;
         this.rounds = rounds;
+        this.only = only;
+        upstreams.put(guarded, IdentityProvider.create(guarded.server(), "race-upstream", guarded));
+        upstreams.put(plain, IdentityProvider.create(plain.server(), "race-upstream", plain, PLAIN_REALM));
     }
 
-    static void run(boolean quick, String args) throws Exception {
-        int rounds = quick ? 20 : 100;
+    static void run(boolean quick, int rounds, Set<String> only, String args) throws Exception {
         Duration refreshRound = Duration.ofSeconds(quick ? 3 : 5);
         try (DistributionServer withExtension = DistributionServer.start("race-bench", "h2", List.of(
                 "--spi-session-manager--default--cleanup-initial-delay=PT24H"));
@@ -64,9 +74,11 @@ final class RaceBenchmark {
              DistributionServer control = DistributionServer.startWithoutExtension("race-bench-control", List.of())) {
             TestRealm guarded = TestRealm.create(withExtension, "race");
             TestRealm plain = TestRealm.create(without, "race", PLAIN_REALM);
-            RaceBenchmark benchmark = new RaceBenchmark(guarded, plain, rounds);
+            RaceBenchmark benchmark = new RaceBenchmark(guarded, plain, rounds, only);
             // Refreshes first, while the servers hold the same, small amount of data.
-            benchmark.refreshCost(List.of(withExtension, without, control), refreshRound, quick ? 2 : 8);
+            if (only.isEmpty()) {
+                benchmark.refreshCost(List.of(withExtension, without, control), refreshRound, quick ? 2 : 8);
+            }
             benchmark.resurrections();
             benchmark.figures.record("command", "bench/run " + args);
             Path out = Path.of("target/bench/race.json");
@@ -88,44 +100,66 @@ final class RaceBenchmark {
         path("guarded_admin_password_reset", guarded, (realm, v) -> realm.admin().put(
                 "/" + realm.name() + "/users/" + v.userId() + "/reset-password",
                 Map.of("type", "password", "value", NEW_PASSWORD, "temporary", false)));
-        Map<String, Revocation> doors = new LinkedHashMap<>();
-        doors.put("admin_user_logout", (realm, v) -> KeycloakDoors.adminSignOut(realm, v.userId()));
-        doors.put("admin_delete_session", (realm, v) -> KeycloakDoors.adminSessionDelete(realm, v.tokens().sessionId()));
-        doors.put("account_api_delete_session", (realm, v) -> KeycloakDoors.accountApiDelete(realm,
-                v.tokens().sessionId(), v.owner().accessToken()));
-        doors.put("oidc_logout", (realm, v) -> KeycloakDoors.oidcLogout(realm, v.tokens().refreshToken()));
-        doors.put("token_revocation", (realm, v) -> KeycloakDoors.tokenRevocation(realm, v.tokens().refreshToken()));
-        for (RevocationRace.Use use : RevocationRace.Use.values()) {
+        for (RevocationRace.Use use : List.of(RevocationRace.Use.REFRESH, RevocationRace.Use.BEARER)) {
             String loops = use == RevocationRace.Use.BEARER ? "_bearer_loops" : "";
-            doors.forEach((door, revocation) -> {
-                if (use == RevocationRace.Use.REFRESH || door.startsWith("admin") || door.startsWith("account")) {
-                    path("keycloak_" + door + loops + "_with_extension", guarded, use, revocation);
-                    path("keycloak_" + door + loops, plain, use, revocation);
+            doors().forEach((name, door) -> {
+                if (use == RevocationRace.Use.REFRESH || name.startsWith("admin") || name.startsWith("account")) {
+                    path("keycloak_" + name + loops + "_with_extension", guarded, use, door.signIn(), door.ending());
+                    path("keycloak_" + name + loops, plain, use, door.signIn(), door.ending());
                 }
             });
         }
     }
 
+    /** Keycloak's doors, as {@code KeycloakDoorsIT} races them. */
+    private Map<String, Door> doors() {
+        Map<String, Door> doors = new LinkedHashMap<>();
+        doors.put("admin_user_logout", online((realm, v) -> KeycloakDoors.adminSignOut(realm, v.userId())));
+        doors.put("admin_delete_session", online((realm, v) -> KeycloakDoors.adminSessionDelete(realm, v.tokens().sessionId())));
+        doors.put("account_api_delete_session", online((realm, v) -> KeycloakDoors.accountApiDelete(realm,
+                v.tokens().sessionId(), v.owner().accessToken())));
+        doors.put("admin_delete_offline_session", new Door(RaceRounds::signInOffline,
+                (realm, v) -> KeycloakDoors.adminOfflineSessionDelete(realm, v.tokens().sessionId())));
+        doors.put("admin_revoke_offline_access", new Door(RaceRounds::signInOffline,
+                (realm, v) -> KeycloakDoors.adminRevokesOfflineAccess(realm, v.userId())));
+        doors.put("oidc_logout", online((realm, v) -> KeycloakDoors.oidcLogout(realm, v.tokens().refreshToken())));
+        doors.put("oidc_logout_id_token_hint", online((realm, v) -> KeycloakDoors.oidcLogoutWithIdTokenHint(realm,
+                v.tokens().idToken())));
+        doors.put("token_revocation", online((realm, v) -> KeycloakDoors.tokenRevocation(realm, v.tokens().refreshToken())));
+        doors.put("identity_provider_logout", new Door((realm, username) -> upstreams.get(realm).signIn(username),
+                (realm, v) -> KeycloakDoors.adminSignOut(upstreams.get(realm).upstream(),
+                        upstreams.get(realm).upstreamUserId(v.username()))));
+        doors.put("admin_delete_user", online((realm, v) -> KeycloakDoors.adminDeletesTheUser(realm, v.userId())));
+        doors.put("admin_logout_all", online((realm, v) -> KeycloakDoors.adminSignOutOfTheRealm(realm)));
+        doors.keySet().removeIf(name -> !only.isEmpty() && only.stream().noneMatch(name::contains));
+        return doors;
+    }
+
+    private static Door online(Revocation ending) {
+        return new Door(RaceRounds::signIn, ending);
+    }
+
     private void path(String name, TestRealm realm, Revocation revocation) {
-        path(name, realm, RevocationRace.Use.REFRESH, revocation);
+        if (only.isEmpty()) {
+            path(name, realm, RevocationRace.Use.REFRESH, RaceRounds::signIn, revocation);
+        }
     }
 
     /** Rounds of one path, alternating one and twelve loops; prints resurrections per 100 rounds. */
-    private void path(String name, TestRealm realm, RevocationRace.Use use, Revocation revocation) {
+    private void path(String name, TestRealm realm, RevocationRace.Use use,
+                      BiFunction<TestRealm, String, Victim> signIn, Revocation revocation) {
         int[] failed = new int[2];
         for (int round = 0; round < rounds; round++) {
             int concurrency = round % 2;
-            String username = "victim-" + users++;
-            String userId = realm.createUser(username);
-            Victim victim = new Victim(userId, username, realm.login(username), realm.login(username));
+            Victim victim = signIn.apply(realm, "victim-" + users++);
             RevocationRace.Outcome race = RevocationRace.run(realm, victim.tokens(), concurrency == 0 ? 1 : 12, use,
                     () -> revocation.apply(realm, victim));
-            if (!race.held(userId)) {
+            if (!race.held(victim.userId())) {
                 failed[concurrency]++;
             }
         }
         double per100 = 100.0 * (failed[0] + failed[1]) / rounds;
-        System.out.printf("%-48s %6.1f per 100 rounds (1 loop: %d of %d, 12 loops: %d of %d)%n", name + "_resurrections",
+        System.out.printf("%-56s %6.1f per 100 rounds (1 loop: %d of %d, 12 loops: %d of %d)%n", name + "_resurrections",
                 per100, failed[0], (rounds + 1) / 2, failed[1], rounds / 2);
         figures.record(name + "_resurrections_per_100", per100);
     }

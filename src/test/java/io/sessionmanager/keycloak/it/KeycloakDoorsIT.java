@@ -88,6 +88,15 @@ class KeycloakDoorsIT {
                 v -> KeycloakDoors.adminOfflineSessionDelete(realm, v.tokens().sessionId()), Victim::owner);
     }
 
+    /** The admin console's Consents tab: the application's offline access revoked, a stolen offline token in use. */
+    @Tag(NEWEST_KEYCLOAK_ONLY)
+    @ParameterizedTest(name = "{0} refreshing")
+    @ValueSource(ints = {1, 12})
+    void keycloakAdminRevokesTheApplicationsOfflineAccess(int refreshers) {
+        race.run(realm, ROUNDS, refreshers, RevocationRace.Use.REFRESH, RaceRounds::signInOffline,
+                v -> KeycloakDoors.adminRevokesOfflineAccess(realm, v.userId()), Victim::owner);
+    }
+
     @Tag(NEWEST_KEYCLOAK_ONLY)
     @ParameterizedTest(name = "{0} refreshing")
     @ValueSource(ints = {1, 12})

@@ -3,8 +3,6 @@ package io.sessionmanager.keycloak.it.support;
 import java.util.List;
 import java.util.Map;
 
-import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
-
 /**
  * A realm of the same server as an OpenID Connect identity provider of another: the broker realm
  * signs users in through it, and it tells the broker realm by back-channel logout (a signed logout
@@ -27,7 +25,13 @@ public final class IdentityProvider {
 
     /** Creates the realm {@code upstreamName} and makes it {@code broker}'s identity provider {@value #ALIAS}. */
     public static IdentityProvider create(KeycloakServer server, String upstreamName, TestRealm broker) {
-        TestRealm upstream = TestRealm.create(server, upstreamName);
+        return create(server, upstreamName, broker, Map.of());
+    }
+
+    /** As {@link #create(KeycloakServer, String, TestRealm)}, the upstream realm with more settings. */
+    public static IdentityProvider create(KeycloakServer server, String upstreamName, TestRealm broker,
+                                          Map<String, Object> upstreamSettings) {
+        TestRealm upstream = TestRealm.create(server, upstreamName, upstreamSettings);
         String brokerUrl = broker.url();
         upstream.admin().mustPost("/" + upstream.name() + "/clients", Map.of(
                 "clientId", CLIENT,
@@ -76,7 +80,7 @@ public final class IdentityProvider {
                 Map.of("identityProvider", ALIAS, "userId", upstreamId, "userName", username));
         Tokens tokens = broker.browser("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
                 .loginThrough(ALIAS, username, TestRealm.PASSWORD);
-        return new RaceRounds.Victim(username, tokens, currentId(broker, tokens), broker.login(username), userId);
+        return RaceRounds.victim(broker, username, userId, tokens);
     }
 
     /** The upstream realm's id of the user {@code username}. */

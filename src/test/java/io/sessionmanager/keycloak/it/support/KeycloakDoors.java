@@ -52,6 +52,23 @@ public final class KeycloakDoors {
                 + Http.encode(idToken)).GET().build());
     }
 
+    /**
+     * The admin console's Consents tab of the user, "Revoke" of the application's offline access:
+     * {@code DELETE /admin/realms/{realm}/users/{id}/consents/{clientId}}; an offline session
+     * whose only client it was ends. While the offline token is being refreshed, Keycloak (with or
+     * without this extension) sometimes answers {@code 500} and revokes nothing: the client
+     * session's row changed since the request read it ({@code OptimisticLockException} in its
+     * {@code JpaUserSessionPersisterProvider.removeClientSession}). The administrator then presses
+     * Revoke again, and so does this, up to three times.
+     */
+    public static Http.Reply adminRevokesOfflineAccess(TestRealm realm, String userId) {
+        Http.Reply reply = null;
+        for (int attempt = 0; attempt < 3 && (reply == null || reply.status() == 500); attempt++) {
+            reply = realm.admin().delete("/" + realm.name() + "/users/" + userId + "/consents/" + TestRealm.APP);
+        }
+        return reply;
+    }
+
     /** An administrator deletes the user: {@code DELETE /admin/realms/{realm}/users/{id}}. */
     public static Http.Reply adminDeletesTheUser(TestRealm realm, String userId) {
         return realm.admin().delete("/" + realm.name() + "/users/" + userId);
