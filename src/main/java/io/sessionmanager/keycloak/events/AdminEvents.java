@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * The session policy on what Keycloak's own admin API does to users, told by its admin events: a
  * password reset or a removed credential ends every session (per the policy), a disabled user's
- * sessions end, an admin's "sign out" of a user ends its offline sessions too, and so does a
+ * sessions end, an admin's "sign out" of a user ends its offline sessions too, the sessions a
+ * revoked offline access took away are recorded as revoked by an administrator, and so is a
  * realm-wide sign-out: every session that started before it is recorded as revoked by an
  * administrator (Keycloak keeps the offline ones but refuses their tokens from then on; the list
  * ends them as it ends any revoked session still in Keycloak). (Deleted users and realms are
@@ -27,6 +28,7 @@ import java.util.List;
 final class AdminEvents {
 
     private static final String CREDENTIAL_REMOVED = "credentials/*";
+    private static final String CONSENT_REVOKED = "consents/*";
 
     private final KeycloakSession session;
 
@@ -56,18 +58,28 @@ final class AdminEvents {
             endIfDisabled(event.getRealmId(), userId);
         } else if (operation == OperationType.ACTION && action.equals("logout")) {
             AfterCommit.run(session, event.getRealmId(), (s, realm) -> signedOut(s, realm, userId));
+        } else if (operation == OperationType.ACTION && action.equals(CONSENT_REVOKED)) {
+            AfterCommit.run(session, event.getRealmId(), (s, realm) -> consentRevoked(s, realm, userId));
         }
     }
 
     /**
      * What a path below {@code users/{id}} names: {@code users/{id}/logout} is "logout"; removing a
-     * credential is the only action Keycloak reports on {@code users/{id}/credentials/{credentialId}}.
+     * credential is the only action Keycloak reports on {@code users/{id}/credentials/{credentialId}},
+     * revoking an application's consent and offline access the only one on {@code users/{id}/consents/{clientId}}.
      */
     private static String action(String[] path) {
         if (path.length == 3) {
             return path[2];
         }
-        return path.length == 4 && path[2].equals("credentials") ? CREDENTIAL_REMOVED : "";
+        if (path.length != 4) {
+            return "";
+        }
+        return switch (path[2]) {
+            case "credentials" -> CREDENTIAL_REMOVED;
+            case "consents" -> CONSENT_REVOKED;
+            default -> "";
+        };
     }
 
     /** Ends every session of a user who is now disabled, as {@link EndReason#USER_DISABLED}. */
@@ -85,6 +97,18 @@ final class AdminEvents {
      * Those are ended too, so that the user is signed out everywhere and nothing half-alive is
      * listed; every record ends as revoked by an administrator, the ones Keycloak ended included.
      */
+    /**
+     * An administrator revoked an application's offline access: Keycloak removed the offline
+     * sessions whose only client it was. Their records end as revoked by an administrator now,
+     * not as logged out at the next list.
+     */
+    private static void consentRevoked(KeycloakSession s, RealmModel realm, String userId) {
+        UserModel user = s.users().getUserById(realm, userId);
+        if (user != null) {
+            new SessionReconciler(s, realm).activeSessions(user, EndReason.ADMIN_REVOKED);
+        }
+    }
+
     private static void signedOut(KeycloakSession s, RealmModel realm, String userId) {
         UserModel user = s.users().getUserById(realm, userId);
         if (user == null) {

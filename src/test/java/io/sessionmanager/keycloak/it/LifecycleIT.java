@@ -240,6 +240,21 @@ class LifecycleIT {
                 .containsExactly(currentId(realm, brokered.owner()));
     }
 
+    /** The admin console's Consents tab: the application's offline access revoked, its offline session with it. */
+    @Test
+    void anOfflineSessionWhoseAccessAnAdminRevokedShowsAsRevokedByAnAdministrator() {
+        TestRealm realm = TestRealm.create(server, "lifecycle-consent");
+        String userId = realm.createUser("lisa");
+        Tokens online = realm.login("lisa");
+        String offlineRecord = currentId(realm, realm.loginOffline("lisa"));
+
+        assertThat(KeycloakDoors.adminRevokesOfflineAccess(realm, userId).status()).isEqualTo(204);
+
+        assertThat(db.count("select count(*) from SM_SESSION where ID = ? and STATUS = 'REVOKED'"
+                + " and END_REASON = 'ADMIN_REVOKED'", offlineRecord)).isEqualTo(1);
+        assertThat(list(realm, online)).extracting(s -> s.path("id").asText()).containsExactly(currentId(realm, online));
+    }
+
     @Test
     void keycloaksSignOutOfAUserEndsAllItsSessionsOfflineIncluded() {
         TestRealm realm = TestRealm.create(server, "lifecycle-admin-logout");
