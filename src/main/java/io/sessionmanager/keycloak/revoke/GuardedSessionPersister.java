@@ -4,6 +4,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
+import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.session.UserSessionPersisterProvider;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -19,7 +20,7 @@ import java.util.function.Predicate;
 
 /**
  * Keycloak's own store of sessions in the database, with three checks, so that every ending holds
- * whichever door it came through (keycloak/keycloak#51127: a lookup that misses the cache reads a
+ * whichever door it came through, a deleted user's sessions included (keycloak/keycloak#51127: a lookup that misses the cache reads a
  * session back from the database while its removal is half done, and the copy lives on):
  * <ul>
  *   <li>a session removed from the database is marked ended first ({@link RevokedSessions}), on
@@ -64,7 +65,12 @@ final class GuardedSessionPersister implements InvocationHandler {
         switch (method.getName()) {
             case "removeUserSession" -> {
                 if (args.length == 2 && args[0] instanceof String id && args[1] instanceof Boolean offline) {
-                    markRemoved(id, offline);
+                    markRemoved(session.getContext().getRealm(), id, offline);
+                }
+            }
+            case "onUserRemoved" -> {
+                if (args.length == 2 && args[0] instanceof RealmModel realm && args[1] instanceof UserModel user) {
+                    markSessionsOf(realm, user);
                 }
             }
             case "loadUserSession" -> {
@@ -91,8 +97,20 @@ final class GuardedSessionPersister implements InvocationHandler {
         }
     }
 
-    private void markRemoved(String id, boolean offline) {
-        RealmModel realm = session.getContext().getRealm();
+    /**
+     * A deleted user's sessions go in one statement that names none of them: each is marked first,
+     * as any removal. Without the marks, a refresh racing the delete writes its session back, and
+     * where the database let it read the user from before the delete (MariaDB's snapshot), the
+     * session of a deleted user went on being refreshed.
+     */
+    private void markSessionsOf(RealmModel realm, UserModel user) {
+        for (boolean offline : new boolean[]{false, true}) {
+            keycloaks.loadUserSessionsStream(realm, user, offline, null, null).map(UserSessionModel::getId).toList()
+                    .forEach(id -> markRemoved(realm, id, offline));
+        }
+    }
+
+    private void markRemoved(RealmModel realm, String id, boolean offline) {
         withMarks(store -> RevokedSessions.markRemoval(store, realm, id, offline));
         if (realm != null) {
             RestoredCopySweep.schedule(session.getKeycloakSessionFactory(), realm.getId(), id);
