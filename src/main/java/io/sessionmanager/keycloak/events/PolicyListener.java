@@ -2,22 +2,28 @@ package io.sessionmanager.keycloak.events;
 
 import io.sessionmanager.keycloak.model.EndReason;
 import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 
 /**
  * Enforces the realm's session policy on what Keycloak reports: password changes (for passwords a
  * user federation keeps; local ones are caught where they are stored,
  * {@link WatchedPasswordCredentialProvider}), other sign-in factors added or removed, a user
- * disabled for good by brute-force protection, and what admins do to users ({@link AdminEvents}). It is global, so the policy holds in every
+ * disabled for good by brute-force protection or found disabled when Keycloak refuses a use (a
+ * user federation disables users silently), and what admins do to users ({@link AdminEvents}).
+ * It is global, so the policy holds in every
  * realm whether or not the realm enabled the {@code session-manager} listener, which only records.
  */
 final class PolicyListener implements EventListenerProvider {
 
     private static final String PASSWORD = "password";
+    /** How Keycloak's refresh grant says it refused a disabled user's token (its error is only "invalid_token"). */
+    private static final String USER_DISABLED_REASON = "User disabled";
 
     private final KeycloakSession session;
 
@@ -28,6 +34,9 @@ final class PolicyListener implements EventListenerProvider {
     @Override
     public void onEvent(Event event) {
         if (event.getError() != null) {
+            if (refusedForBeingDisabled(event)) {
+                endIfDisabled(event);
+            }
             return;
         }
         switch (event.getType()) {
@@ -45,6 +54,37 @@ final class PolicyListener implements EventListenerProvider {
             default -> {
             }
         }
+    }
+
+    /**
+     * Keycloak refused the use of a session (a refresh, userinfo, introspection) because its user
+     * is disabled. A user federation (LDAP) disables users without any event, and Keycloak refuses
+     * their tokens only while they stay disabled: the first refused use ends every session of the
+     * user, so that enabling the user again brings none back. Only refusals naming a session count:
+     * a sign-in or password-reset attempt for a disabled user needs nothing but a username.
+     */
+    private static boolean refusedForBeingDisabled(Event event) {
+        return event.getSessionId() != null && (Errors.USER_DISABLED.equals(event.getError())
+                || USER_DISABLED_REASON.equals(detail(event, Details.REASON)));
+    }
+
+    /** After the refused request, in transactions of its own; once the sessions are gone, their uses fail earlier and send no such refusal. */
+    private void endIfDisabled(Event event) {
+        String userId = event.getUserId();
+        String keycloakSessionId = event.getSessionId();
+        AfterCommit.whenEndedIf(session, event.getRealmId(), () -> true, (s, realm) -> {
+            String owner = userId != null ? userId : ownerOf(s, realm, keycloakSessionId);
+            if (owner != null) {
+                new AdminEvents(s).endIfDisabled(realm.getId(), owner);
+            }
+        });
+    }
+
+    /** The user of the session a refused refresh named (Keycloak's refresh errors name no user). */
+    private static String ownerOf(KeycloakSession s, RealmModel realm, String keycloakSessionId) {
+        UserSessionModel online = s.sessions().getUserSession(realm, keycloakSessionId);
+        UserSessionModel owned = online != null ? online : s.sessions().getOfflineUserSession(realm, keycloakSessionId);
+        return owned == null ? null : owned.getUser().getId();
     }
 
     private void passwordChanged(Event event) {
