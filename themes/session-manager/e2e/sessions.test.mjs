@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launchChromium } from "./chromium.mjs";
 
-const { BASE_URL, REALM, USERNAME, PASSWORD, GERMAN_USERNAME, OTHER_USERNAME, SCREENSHOT, MAIL_URL } =
+const { BASE_URL, REALM, USERNAME, PASSWORD, GERMAN_USERNAME, OTHER_USERNAME, PASSKEY_USERNAME, SCREENSHOT, MAIL_URL } =
   process.env;
 const account = `${BASE_URL}/realms/${REALM}/account`;
 const sessionsPage = `${account}/account-security/sessions`;
@@ -286,4 +286,35 @@ test("\"This wasn't me\" in the new-device email ends that session, then asks fo
   await phone.context().close();
   await again.context().close();
   await own.context().close();
+});
+
+test("registering a passkey signs the user's other devices out, and keeps this one", async () => {
+  const other = await signInWithUserAgent(FIREFOX_LINUX, PASSKEY_USERNAME);
+  const page = await signIn(PASSKEY_USERNAME);
+  // Chromium's virtual authenticator (DevTools' WebAuthn domain) answers as a platform passkey would.
+  const devtools = await page.context().newCDPSession(page);
+  await devtools.send("WebAuthn.enable");
+  await devtools.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true,
+      isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  page.on("dialog", (dialog) => dialog.accept("test passkey"));
+  const callback = "http://localhost/callback";
+  await page.route(`${callback}**`, (route) => route.fulfill({ body: "back in the application" }));
+
+  // What the account console's "Set up passkey" starts: Keycloak's passkey registration as an application-initiated action.
+  await page.goto(`${BASE_URL}/realms/${REALM}/protocol/openid-connect/auth?client_id=test-app&response_type=code`
+    + `&scope=openid&redirect_uri=${encodeURIComponent(callback)}&kc_action=webauthn-register-passwordless`);
+  await page.locator("#registerWebAuthn").click();
+  await page.waitForURL((url) => url.href.startsWith(callback));
+
+  const refused = await refresh(other.refresh_token);
+  assert.equal(refused.status, 400);
+  assert.equal((await refused.json()).error, "invalid_grant");
+  await openSessions(page);
+  await expectRows(page, 1);
+  await page.getByRole("tab", { name: "History" }).click();
+  await visibleSessions(page).locator("[data-testid=end-reason]",
+    { hasText: "Ended because a sign-in method was added or removed" }).waitFor();
+  await page.context().close();
 });

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(KeycloakExtension.class)
 class AccountConsoleIT {
 
-    private static final int STEPS = 9;
+    private static final int STEPS = 10;
     /** The steps that test only the page's own bundle (hostile user agent, keyboard, phone layout). */
     private static final int BUNDLE_ONLY_STEPS = 3;
     /**
@@ -52,6 +52,7 @@ class AccountConsoleIT {
         realm.createUser("alice");
         realm.createUser("hans", Map.of("locale", List.of("de")));
         realm.createUser("bruno");
+        realm.createUser("paula");
         Path screenshot = BrowserTests.screenshot("account-sessions.png");
 
         BrowserTests.run("e2e/sessions.test.mjs", Map.of(
@@ -60,6 +61,7 @@ class AccountConsoleIT {
                 "USERNAME", "alice",
                 "GERMAN_USERNAME", "hans",
                 "OTHER_USERNAME", "bruno",
+                "PASSKEY_USERNAME", "paula",
                 "PASSWORD", TestRealm.PASSWORD,
                 "SCREENSHOT", screenshot.toString(),
                 "MAIL_URL", mailbox.httpUrl(),
