@@ -92,15 +92,10 @@ final class AdminEvents {
     }
 
     /**
-     * Keycloak's "sign out" of a user (the admin console's button) removes its online sessions and
-     * rejects every token issued before it, offline ones included, yet keeps the offline sessions.
-     * Those are ended too, so that the user is signed out everywhere and nothing half-alive is
-     * listed; every record ends as revoked by an administrator, the ones Keycloak ended included.
-     */
-    /**
      * An administrator revoked an application's offline access: Keycloak removed the offline
      * sessions whose only client it was. Their records end as revoked by an administrator now,
-     * not as logged out at the next list.
+     * not as logged out at the next list (a session that had run past its deadline meanwhile
+     * still ends as expired).
      */
     private static void consentRevoked(KeycloakSession s, RealmModel realm, String userId) {
         UserModel user = s.users().getUserById(realm, userId);
@@ -109,6 +104,12 @@ final class AdminEvents {
         }
     }
 
+    /**
+     * Keycloak's "sign out" of a user (the admin console's button) removes its online sessions and
+     * rejects every token issued before it, offline ones included, yet keeps the offline sessions.
+     * Those are ended too, so that the user is signed out everywhere and nothing half-alive is
+     * listed; every record ends as revoked by an administrator, the ones Keycloak ended included.
+     */
     private static void signedOut(KeycloakSession s, RealmModel realm, String userId) {
         UserModel user = s.users().getUserById(realm, userId);
         if (user == null) {

@@ -55,8 +55,9 @@ public final class SessionReconciler {
 
     /**
      * As {@link #activeSessions(UserModel)}, ending the records whose Keycloak sessions are gone
-     * with {@code goneReason}, the reason the caller knows they ended for; null when unknown
-     * (then expired past their deadline, else logged out).
+     * with {@code goneReason}, the reason the caller knows they ended for, unless they were past
+     * their deadline (expired, whatever happened since); null when unknown (then expired past
+     * their deadline, else logged out).
      */
     public List<LiveSession> activeSessions(UserModel user, EndReason goneReason) {
         // Keycloak's database holds online sessions too with persistent user sessions (on by default).
@@ -74,7 +75,8 @@ public final class SessionReconciler {
             if (unrecorded.remove(id)) {
                 live.add(refreshed(new LiveSession(record, online.get(id), offline.get(id))));
             } else {
-                store.end(record, goneReason != null ? goneReason : endedByKeycloak(record, now), now);
+                EndReason byKeycloak = endedByKeycloak(record, now);
+                store.end(record, goneReason != null && byKeycloak != EndReason.EXPIRED ? goneReason : byKeycloak, now);
             }
         }
         if (!unrecorded.isEmpty()) {

@@ -149,6 +149,7 @@ final class RaceBenchmark {
     private void path(String name, TestRealm realm, RevocationRace.Use use,
                       BiFunction<TestRealm, String, Victim> signIn, Revocation revocation) {
         int[] failed = new int[2];
+        int conflictsBefore = KeycloakDoors.conflictsRetried();
         for (int round = 0; round < rounds; round++) {
             int concurrency = round % 2;
             Victim victim = signIn.apply(realm, "victim-" + users++);
@@ -162,6 +163,12 @@ final class RaceBenchmark {
         System.out.printf("%-56s %6.1f per 100 rounds (1 loop: %d of %d, 12 loops: %d of %d)%n", name + "_resurrections",
                 per100, failed[0], (rounds + 1) / 2, failed[1], rounds / 2);
         figures.record(name + "_resurrections_per_100", per100);
+        int conflicts = KeycloakDoors.conflictsRetried() - conflictsBefore;
+        if (conflicts > 0) {
+            System.out.printf("%-56s %6d revokes answered 500 (Keycloak's OptimisticLockException) and pressed again%n",
+                    name + "_conflicts", conflicts);
+            figures.record(name + "_conflicts_retried", conflicts);
+        }
     }
 
     /**

@@ -30,11 +30,17 @@ final class CookieJar extends CookieHandler {
     public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
         String requestPath = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
         String header = cookies.entrySet().stream()
-                .filter(e -> requestPath.startsWith(e.getKey().path()))
+                .filter(e -> pathMatches(requestPath, e.getKey().path()))
                 .sorted(Comparator.comparingInt(e -> -e.getKey().path().length()))
                 .map(e -> e.getKey().name() + "=" + e.getValue())
                 .collect(Collectors.joining("; "));
         return header.isEmpty() ? Map.of() : Map.of("Cookie", List.of(header));
+    }
+
+    /** RFC 6265's path-match: the same path, or one below it. */
+    private static boolean pathMatches(String requestPath, String cookiePath) {
+        return requestPath.equals(cookiePath) || requestPath.startsWith(cookiePath)
+                && (cookiePath.endsWith("/") || requestPath.charAt(cookiePath.length()) == '/');
     }
 
     @Override
@@ -42,17 +48,24 @@ final class CookieJar extends CookieHandler {
         responseHeaders.entrySet().stream()
                 .filter(e -> e.getKey() != null && e.getKey().equalsIgnoreCase("Set-Cookie"))
                 .flatMap(e -> e.getValue().stream())
-                .forEach(this::store);
+                .forEach(setCookie -> store(uri, setCookie));
     }
 
-    private void store(String setCookie) {
+    /** RFC 6265's default path, for a cookie set without one: the request's directory. */
+    private static String defaultPath(URI uri) {
+        String path = uri.getPath();
+        int slash = path == null ? -1 : path.lastIndexOf('/');
+        return slash <= 0 ? "/" : path.substring(0, slash);
+    }
+
+    private void store(URI uri, String setCookie) {
         String pair = setCookie.split(";", 2)[0];
         int eq = pair.indexOf('=');
         if (eq <= 0) {
             return;
         }
         Matcher path = PATH.matcher(setCookie);
-        Key key = new Key(path.find() ? path.group(1).trim() : "/", pair.substring(0, eq).trim());
+        Key key = new Key(path.find() ? path.group(1).trim() : defaultPath(uri), pair.substring(0, eq).trim());
         String value = pair.substring(eq + 1).trim();
         boolean expired = setCookie.toLowerCase().contains("max-age=0") || value.isEmpty();
         if (expired) {

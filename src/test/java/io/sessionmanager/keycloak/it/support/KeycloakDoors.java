@@ -1,12 +1,19 @@
 package io.sessionmanager.keycloak.it.support;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keycloak's own ways of ending a session, as its consoles and applications call them: the doors
  * the extension does not own but must hold shut as firmly as its own.
  */
 public final class KeycloakDoors {
+
+    private static final AtomicInteger CONFLICTS_RETRIED = new AtomicInteger();
 
     private KeycloakDoors() {
     }
@@ -59,14 +66,34 @@ public final class KeycloakDoors {
      * without this extension) sometimes answers {@code 500} and revokes nothing: the client
      * session's row changed since the request read it ({@code OptimisticLockException} in its
      * {@code JpaUserSessionPersisterProvider.removeClientSession}). The administrator then presses
-     * Revoke again, and so does this, up to three times.
+     * Revoke again, and so does this, up to three times, for that conflict only: any other
+     * {@code 500} is answered as it came. Each retry is counted ({@link #conflictsRetried}).
      */
     public static Http.Reply adminRevokesOfflineAccess(TestRealm realm, String userId) {
-        Http.Reply reply = null;
-        for (int attempt = 0; attempt < 3 && (reply == null || reply.status() == 500); attempt++) {
-            reply = realm.admin().delete("/" + realm.name() + "/users/" + userId + "/consents/" + TestRealm.APP);
+        for (int attempt = 1; ; attempt++) {
+            long logBefore = realm.server().log().toFile().length();
+            Http.Reply reply = realm.admin().delete("/" + realm.name() + "/users/" + userId + "/consents/" + TestRealm.APP);
+            if (reply.status() != 500 || attempt == 3 || !loggedSince(realm, logBefore, "OptimisticLockException")) {
+                return reply;
+            }
+            CONFLICTS_RETRIED.incrementAndGet();
         }
-        return reply;
+    }
+
+    /** How many revokes of offline access Keycloak's own conflict made {@link #adminRevokesOfflineAccess} press again. */
+    public static int conflictsRetried() {
+        return CONFLICTS_RETRIED.get();
+    }
+
+    private static boolean loggedSince(TestRealm realm, long offset, String text) {
+        try (RandomAccessFile log = new RandomAccessFile(realm.server().log().toFile(), "r")) {
+            byte[] since = new byte[(int) Math.max(0, log.length() - offset)];
+            log.seek(offset);
+            log.readFully(since);
+            return new String(since, StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** An administrator deletes the user: {@code DELETE /admin/realms/{realm}/users/{id}}. */
