@@ -118,6 +118,8 @@ final class RaceBenchmark {
         doors.put("admin_delete_session", online((realm, v) -> KeycloakDoors.adminSessionDelete(realm, v.tokens().sessionId())));
         doors.put("account_api_delete_session", online((realm, v) -> KeycloakDoors.accountApiDelete(realm,
                 v.tokens().sessionId(), v.owner().accessToken())));
+        doors.put("account_api_sign_out_others", online((realm, v) -> KeycloakDoors.accountApiSignOutOthers(realm,
+                v.owner().accessToken())));
         doors.put("admin_delete_offline_session", new Door(RaceRounds::signInOffline,
                 (realm, v) -> KeycloakDoors.adminOfflineSessionDelete(realm, v.tokens().sessionId())));
         doors.put("admin_revoke_offline_access", new Door(RaceRounds::signInOffline,

@@ -79,6 +79,15 @@ class KeycloakDoorsIT {
         refreshing(realm, refreshers, this::accountApiDelete, Victim::owner);
     }
 
+    /** The user, from another device, signs out every other one in Keycloak's account console. */
+    @Tag(NEWEST_KEYCLOAK_ONLY)
+    @ParameterizedTest(name = "{0} refreshing")
+    @ValueSource(ints = {1, 12})
+    void keycloakAccountApiSignsOutEveryOtherSession(int refreshers) {
+        refreshing(realm, refreshers, v -> KeycloakDoors.accountApiSignOutOthers(realm, v.owner().accessToken()),
+                Victim::owner);
+    }
+
     /** The admin console's Sessions tab, an offline session (a stolen offline token in use). */
     @Tag(NEWEST_KEYCLOAK_ONLY)
     @ParameterizedTest(name = "{0} refreshing")

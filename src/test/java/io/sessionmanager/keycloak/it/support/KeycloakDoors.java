@@ -44,6 +44,16 @@ public final class KeycloakDoors {
                 .header("Accept", "application/json").DELETE().build());
     }
 
+    /**
+     * Keycloak's account console, Device activity's "Sign out all devices" but this one:
+     * {@code DELETE /realms/{realm}/account/sessions} with a token of the user's current session.
+     */
+    public static Http.Reply accountApiSignOutOthers(TestRealm realm, String bearer) {
+        return Http.send(Http.request(realm.url() + "/account/sessions")
+                .header("Authorization", "Bearer " + bearer)
+                .header("Accept", "application/json").DELETE().build());
+    }
+
     /** An application's OIDC logout with the session's refresh token. */
     public static Http.Reply oidcLogout(TestRealm realm, String refreshToken) {
         return realm.logout(refreshToken);
