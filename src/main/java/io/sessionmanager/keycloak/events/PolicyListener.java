@@ -16,8 +16,8 @@ import org.keycloak.models.UserSessionModel;
  * {@link WatchedPasswordCredentialProvider}), other sign-in factors added or removed, a user
  * disabled for good by brute-force protection or found disabled when Keycloak refuses a use (a
  * user federation disables users silently), and what admins do to users ({@link AdminEvents}).
- * It is global, so the policy holds in every
- * realm whether or not the realm enabled the {@code session-manager} listener, which only records.
+ * It is global, so the policy holds in every realm whether or not the realm enabled the
+ * {@code session-manager} listener, which only records.
  */
 final class PolicyListener implements EventListenerProvider {
 
@@ -68,7 +68,10 @@ final class PolicyListener implements EventListenerProvider {
                 || USER_DISABLED_REASON.equals(detail(event, Details.REASON)));
     }
 
-    /** After the refused request, in transactions of its own; once the sessions are gone, their uses fail earlier and send no such refusal. */
+    /**
+     * After the refused request, in transactions of its own. Once the sessions are gone, their uses
+     * fail earlier and send no such refusal.
+     */
     private void endIfDisabled(Event event) {
         String userId = event.getUserId();
         String keycloakSessionId = event.getSessionId();

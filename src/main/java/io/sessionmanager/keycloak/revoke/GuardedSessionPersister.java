@@ -20,8 +20,9 @@ import java.util.function.Predicate;
 
 /**
  * Keycloak's own store of sessions in the database, with three checks, so that every ending holds
- * whichever door it came through, a deleted user's sessions included (keycloak/keycloak#51127: a lookup that misses the cache reads a
- * session back from the database while its removal is half done, and the copy lives on):
+ * whichever door it came through, a deleted user's sessions included (keycloak/keycloak#51127: a
+ * lookup that misses the cache reads a session back from the database while its removal is half
+ * done, and the copy lives on):
  * <ul>
  *   <li>a session removed from the database is marked ended first ({@link RevokedSessions}), on
  *       every node, and a sweep ends any copy that racing requests restored
