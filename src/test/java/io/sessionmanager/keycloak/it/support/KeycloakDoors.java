@@ -1,9 +1,5 @@
 package io.sessionmanager.keycloak.it.support;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,9 +35,7 @@ public final class KeycloakDoors {
      * (others get the console's page, and a {@code DELETE} a 405).
      */
     public static Http.Reply accountApiDelete(TestRealm realm, String keycloakSessionId, String bearer) {
-        return Http.send(Http.request(realm.url() + "/account/sessions/" + keycloakSessionId)
-                .header("Authorization", "Bearer " + bearer)
-                .header("Accept", "application/json").DELETE().build());
+        return accountApiDelete(realm.url() + "/account/sessions/" + keycloakSessionId, bearer);
     }
 
     /**
@@ -49,8 +43,11 @@ public final class KeycloakDoors {
      * {@code DELETE /realms/{realm}/account/sessions} with a token of the user's current session.
      */
     public static Http.Reply accountApiSignOutOthers(TestRealm realm, String bearer) {
-        return Http.send(Http.request(realm.url() + "/account/sessions")
-                .header("Authorization", "Bearer " + bearer)
+        return accountApiDelete(realm.url() + "/account/sessions", bearer);
+    }
+
+    private static Http.Reply accountApiDelete(String url, String bearer) {
+        return Http.send(Http.request(url).header("Authorization", "Bearer " + bearer)
                 .header("Accept", "application/json").DELETE().build());
     }
 
@@ -81,9 +78,10 @@ public final class KeycloakDoors {
      */
     public static Http.Reply adminRevokesOfflineAccess(TestRealm realm, String userId) {
         for (int attempt = 1; ; attempt++) {
-            long logBefore = realm.server().log().toFile().length();
+            long logBefore = realm.server().logLength();
             Http.Reply reply = realm.admin().delete("/" + realm.name() + "/users/" + userId + "/consents/" + TestRealm.APP);
-            if (reply.status() != 500 || attempt == 3 || !loggedSince(realm, logBefore, "OptimisticLockException")) {
+            if (reply.status() != 500 || attempt == 3
+                    || !realm.server().logSince(logBefore).contains("OptimisticLockException")) {
                 return reply;
             }
             CONFLICTS_RETRIED.incrementAndGet();
@@ -93,17 +91,6 @@ public final class KeycloakDoors {
     /** How many revokes of offline access Keycloak's own conflict made {@link #adminRevokesOfflineAccess} press again. */
     public static int conflictsRetried() {
         return CONFLICTS_RETRIED.get();
-    }
-
-    private static boolean loggedSince(TestRealm realm, long offset, String text) {
-        try (RandomAccessFile log = new RandomAccessFile(realm.server().log().toFile(), "r")) {
-            byte[] since = new byte[(int) Math.max(0, log.length() - offset)];
-            log.seek(offset);
-            log.readFully(since);
-            return new String(since, StandardCharsets.UTF_8).contains(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** An administrator deletes the user: {@code DELETE /admin/realms/{realm}/users/{id}}. */

@@ -6,9 +6,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestWatcher;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -55,10 +53,10 @@ public final class KeycloakExtension implements ParameterResolver, BeforeEachCal
     }
 
     @Override
-    public void beforeEach(ExtensionContext context) throws IOException {
+    public void beforeEach(ExtensionContext context) {
         KeycloakServer server = runningServer(context);
         if (server != null) {
-            context.getStore(NAMESPACE).put(LOG_OFFSET, server.log().toFile().length());
+            context.getStore(NAMESPACE).put(LOG_OFFSET, server.logLength());
         }
     }
 
@@ -69,16 +67,13 @@ public final class KeycloakExtension implements ParameterResolver, BeforeEachCal
         if (server == null || offset == null) {
             return;
         }
-        try (RandomAccessFile log = new RandomAccessFile(server.log().toFile(), "r")) {
-            log.seek(offset);
-            byte[] logged = new byte[(int) Math.min(log.length() - offset, 8 << 20)];
-            log.readFully(logged);
-            List<String> lines = troubles(new String(logged, StandardCharsets.UTF_8));
+        try {
+            List<String> lines = troubles(server.logSince(offset));
             System.err.printf("Server log while %s ran, warnings and errors (%d lines):%n", context.getDisplayName(),
                     lines.size());
             lines.stream().limit(MAX_LINES_SHOWN).forEach(System.err::println);
-        } catch (IOException e) {
-            System.err.println("Could not read the server log: " + e);
+        } catch (UncheckedIOException e) {
+            System.err.println("Could not read the server log: " + e.getCause());
         }
         String locks = server.database().lockReport();
         if (!locks.isEmpty()) {

@@ -1,5 +1,9 @@
 package io.sessionmanager.keycloak.it.support;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +41,23 @@ public interface KeycloakServer extends AutoCloseable {
 
     /** The server's log, for a failing test to show. */
     Path log();
+
+    /** How long the log is now: an offset for {@link #logSince}. */
+    default long logLength() {
+        return log().toFile().length();
+    }
+
+    /** What the server logged after {@code offset} (at most the first 8 MiB of it). */
+    default String logSince(long offset) {
+        try (RandomAccessFile log = new RandomAccessFile(log().toFile(), "r")) {
+            log.seek(offset);
+            byte[] logged = new byte[(int) Math.max(0, Math.min(log.length() - offset, 8 << 20))];
+            log.readFully(logged);
+            return new String(logged, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** The database Keycloak runs on, for tests that check what was stored. */
     Database database();

@@ -60,8 +60,8 @@ public final class RaceRounds {
      * Keycloak (the benchmark's) has no list to take the session's id from: none then.
      */
     static Victim victim(TestRealm realm, String username, String userId, Tokens tokens) {
-        boolean listed = Http.get(realm.sessionsUrl(), tokens.accessToken()).status() != 404;
-        return new Victim(username, tokens, listed ? currentId(realm, tokens) : null, realm.login(username), userId);
+        Http.Reply list = Http.get(realm.sessionsUrl(), tokens.accessToken());
+        return new Victim(username, tokens, list.status() == 404 ? null : currentId(list), realm.login(username), userId);
     }
 
     /**

@@ -31,7 +31,12 @@ public final class Sessions {
 
     /** The public id of the session {@code owner}'s tokens belong to, as the owner sees it. */
     public static String currentId(TestRealm realm, Tokens owner) {
-        return list(realm, owner).stream()
+        return currentId(Http.get(realm.sessionsUrl(), owner.accessToken()));
+    }
+
+    /** The public id of the session marked current in a reply of the list. */
+    public static String currentId(Http.Reply list) {
+        return array(list).stream()
                 .filter(s -> s.path("current").asBoolean())
                 .map(s -> s.path("id").asText())
                 .findFirst()
