@@ -24,7 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -176,7 +176,9 @@ class SignInRecordingIT {
 
     /**
      * A new session's record is written in the sign-in's own transaction, so a write failing there
-     * must leave the sign-in untouched: the table is renamed away while sign-ins run, then back.
+     * must leave the sign-in untouched: the table is renamed away while sign-ins run, then back. The
+     * window is counted in sign-ins finished after the rename returned (a rename waits for the
+     * writers' locks, longer on some databases than others), so every run has sign-ins in it.
      */
     @Test
     void signInsSucceedWhileTheTableIsBrokenAndAreListedOnceItIsBack() throws Exception {
@@ -184,10 +186,10 @@ class SignInRecordingIT {
         long failedBefore = failedRecordWrites();
         Scrape metricsBefore = Scrape.of(realm.server());
         List<Tokens> signedIn = new CopyOnWriteArrayList<>();
-        AtomicInteger started = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> signers = IntStream.range(0, 4).mapToObj(i -> pool.submit(() -> {
-            while (started.getAndIncrement() < 60) {
+            while (!stop.get()) {
                 signedIn.add(realm.login("steady"));
             }
         })).collect(Collectors.toList());
@@ -195,10 +197,12 @@ class SignInRecordingIT {
             awaitSignIns(signedIn, 10);
             db.update("alter table SM_SESSION rename to SM_SESSION_BROKEN");
             try {
-                awaitSignIns(signedIn, 40);
+                awaitSignIns(signedIn, signedIn.size() + 20);
             } finally {
                 db.update("alter table SM_SESSION_BROKEN rename to SM_SESSION");
             }
+            awaitSignIns(signedIn, signedIn.size() + 10);
+            stop.set(true);
             for (Future<?> signer : signers) {
                 signer.get(2, TimeUnit.MINUTES); // rethrows a failed sign-in
             }
@@ -206,16 +210,15 @@ class SignInRecordingIT {
             pool.shutdownNow();
         }
 
-        assertThat(signedIn).hasSize(60);
         long failed = failedRecordWrites() - failedBefore;
-        assertThat(failed).as("sign-ins that found the table broken").isPositive();
+        assertThat(failed).as("sign-ins that found the table broken").isGreaterThanOrEqualTo(16);
         assertThat(Scrape.of(realm.server()).since(metricsBefore, "keycloak_session_manager_write_failures_total"))
                 .isEqualTo(failed);
         assertThat(signedIn).allSatisfy(tokens -> assertThat(realm.refresh(tokens.refreshToken()).status()).isEqualTo(200));
-        assertThat(list(realm, signedIn.get(0))).hasSize(60);
+        assertThat(list(realm, signedIn.get(0))).hasSize(signedIn.size());
         String userId = Tokens.claims(signedIn.get(0).accessToken()).path("sub").asText();
         assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS = 'ACTIVE'", userId))
-                .isEqualTo(60);
+                .isEqualTo(signedIn.size());
     }
 
     private static void awaitSignIns(List<Tokens> signedIn, int count) throws InterruptedException {
