@@ -19,6 +19,7 @@ import org.keycloak.models.utils.SessionExpirationUtils;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +113,8 @@ public final class SessionReconciler {
     public SessionRecord recordOf(UserSessionModel online, UserSessionModel offline) {
         UserSessionModel either = online != null ? online : offline;
         return store.findOwned(realm.getId(), either.getUser().getId(), either.getId())
-                .orElseGet(() -> insert(KeycloakSessionRecords.from(realm, online, offline)));
+                .orElseGet(() -> insertAll(List.of(new LiveSession(KeycloakSessionRecords.from(realm, online, offline),
+                        online, offline))).get(0).record());
     }
 
     /** Brings the stored type and clients up to date; writes only when they changed. */
@@ -131,6 +133,7 @@ public final class SessionReconciler {
         Map<String, SessionRecord> ended = store.findOwned(realm.getId(), user.getId(), ids).stream()
                 .collect(Collectors.toMap(SessionRecord::getKeycloakSessionId, Function.identity()));
         List<LiveSession> live = new ArrayList<>();
+        List<LiveSession> unrecorded = new ArrayList<>();
         SessionRevoker revoker = SessionRevoker.of(session, realm);
         for (String id : ids) {
             SessionRecord record = ended.get(id);
@@ -154,33 +157,43 @@ public final class SessionReconciler {
                 LOG.warnf("Record %s ended as %s but Keycloak still holds its session; listing it again",
                         record.getId(), record.getStatus());
                 record.reactivate();
+                live.add(refreshed(new LiveSession(record, onlineLeft, offlineLeft)));
             } else {
-                record = insert(KeycloakSessionRecords.from(realm, onlineLeft, offlineLeft));
+                unrecorded.add(new LiveSession(KeycloakSessionRecords.from(realm, onlineLeft, offlineLeft),
+                        onlineLeft, offlineLeft));
             }
-            live.add(refreshed(new LiveSession(record, onlineLeft, offlineLeft)));
         }
+        insertAll(unrecorded).forEach(inserted -> live.add(refreshed(inserted)));
         return live;
     }
 
     /**
-     * Inserts in a transaction of its own, so that losing a race with the listener or another
-     * request inserting the same session costs nothing but a re-read; the re-read is a locking
-     * one, as this request's own snapshot may predate that insert. Should no record show up, the
-     * insert's own error is the cause given.
+     * Inserts each record in a transaction of its own, so that losing a race with the listener or
+     * another request inserting the same session costs nothing but a re-read; the re-reads are
+     * locking ones, as this request's own snapshot may predate those inserts. Every insert comes
+     * before the first re-read: on MariaDB a locking read holds InnoDB locks that an insert of the
+     * same user's next record, in its own transaction, would wait on until the lock wait timeout.
+     * Should a record not show up, its insert's own error is the cause given.
      */
-    private SessionRecord insert(SessionRecord record) {
-        RuntimeException failure = null;
-        try {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
-                    s -> SessionStore.of(s).insert(record));
-        } catch (RuntimeException e) {
-            LOG.debugf(e, "Record for a Keycloak session was inserted concurrently");
-            failure = e;
+    private List<LiveSession> insertAll(List<LiveSession> unrecorded) {
+        Map<String, RuntimeException> failures = new HashMap<>();
+        for (LiveSession pending : unrecorded) {
+            SessionRecord record = pending.record();
+            try {
+                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                        s -> SessionStore.of(s).insert(record));
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "Record for a Keycloak session was inserted concurrently");
+                failures.put(record.getId(), e);
+            }
         }
-        RuntimeException cause = failure;
-        return store.findCommittedOwned(record.getRealmId(), record.getUserId(), record.getKeycloakSessionId())
-                .orElseThrow(() -> new IllegalStateException("Could not record Keycloak session of record "
-                        + record.getId(), cause));
+        return unrecorded.stream().map(pending -> {
+            SessionRecord record = pending.record();
+            SessionRecord stored = store.findCommittedOwned(record.getRealmId(), record.getUserId(),
+                    record.getKeycloakSessionId()).orElseThrow(() -> new IllegalStateException(
+                    "Could not record Keycloak session of record " + record.getId(), failures.get(record.getId())));
+            return new LiveSession(stored, pending.online(), pending.offline());
+        }).toList();
     }
 
     /** A session Keycloak dropped past its deadline expired; before it, someone logged it out. */

@@ -221,6 +221,24 @@ class SignInRecordingIT {
                 .isEqualTo(signedIn.size());
     }
 
+    /**
+     * After an outage a user's list catches up on several sessions at once: each record is
+     * inserted in a transaction of its own, and none may wait on the listing's own locks (on
+     * MariaDB that wait ran into the lock wait timeout and a 500).
+     */
+    @Test
+    void aListCatchesUpOnSeveralLostRecordsAtOnce() {
+        realm.createUser("lost");
+        List<Tokens> signedIn = IntStream.range(0, 4).mapToObj(i -> realm.login("lost")).toList();
+        String userId = Tokens.claims(signedIn.get(0).accessToken()).path("sub").asText();
+        db.update("delete from SM_SESSION where USER_ID = ?", userId);
+
+        assertThat(list(realm, signedIn.get(0))).extracting(session -> session.path("status").asText())
+                .containsExactly("ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE");
+        assertThat(db.count("select count(*) from SM_SESSION where USER_ID = ? and STATUS = 'ACTIVE'", userId))
+                .isEqualTo(4);
+    }
+
     private static void awaitSignIns(List<Tokens> signedIn, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (signedIn.size() < count && System.nanoTime() < deadline) {
