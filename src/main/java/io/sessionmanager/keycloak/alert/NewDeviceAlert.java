@@ -45,7 +45,7 @@ public final class NewDeviceAlert {
     private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
 
     /** What the mail says, copied out of the sign-in's transaction. */
-    private record NewSignIn(String realmId, String userId, String sessionId, String deviceKey, String device,
+    private record NewSignIn(String realmId, String userId, String sessionId, String onePerInterval, String device,
                              String ipAddress, String clientId, long at, URI serverUri) {
     }
 
@@ -63,8 +63,7 @@ public final class NewDeviceAlert {
             return;
         }
         NewSignIn signIn = new NewSignIn(realm.getId(), record.getUserId(), record.getId(),
-                record.getDeviceInfo().browserFamily() + "|" + record.getDeviceInfo().os(),
-                record.getDeviceInfo().summary(), record.getIpAddress(), clientId, record.getCreatedAt(), serverUri);
+                onePerInterval(realm.getId(), record), record.getDeviceInfo().summary(), record.getIpAddress(), clientId, record.getCreatedAt(), serverUri);
         Duration linkLifespan = config.settings().notMeLinkLifespan();
         KeycloakSessionFactory factory = s.getKeycloakSessionFactory();
         s.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
@@ -78,6 +77,20 @@ public final class NewDeviceAlert {
             protected void rollbackImpl() {
             }
         });
+    }
+
+    /**
+     * The user reported the session as not theirs: its device's next sign-in mails again, even
+     * within the hour that allows one mail per device.
+     */
+    public static void reported(KeycloakSession s, RealmModel realm, SessionRecord record) {
+        s.singleUseObjects().remove(onePerInterval(realm.getId(), record));
+    }
+
+    /** The key that allows one mail per user and device (browser family and OS) per interval. */
+    private static String onePerInterval(String realmId, SessionRecord record) {
+        return "session-manager-new-device:" + realmId + ":" + record.getUserId() + ":"
+                + record.getDeviceInfo().browserFamily() + "|" + record.getDeviceInfo().os();
     }
 
     /** New-device mails of the realm that could not be sent, on this node since it started. */
@@ -109,9 +122,7 @@ public final class NewDeviceAlert {
         if (user == null || user.getEmail() == null || !user.isEmailVerified()) {
             return;
         }
-        String onePerInterval = "session-manager-new-device:" + realm.getId() + ":" + user.getId() + ":"
-                + signIn.deviceKey();
-        if (!s.singleUseObjects().putIfAbsent(onePerInterval, MAIL_INTERVAL_SECONDS)) {
+        if (!s.singleUseObjects().putIfAbsent(signIn.onePerInterval(), MAIL_INTERVAL_SECONDS)) {
             return;
         }
         try {
@@ -126,7 +137,7 @@ public final class NewDeviceAlert {
                                                   NewSignIn signIn, Duration linkLifespan) {
         Locale locale = s.getContext().resolveLocale(user);
         int expiresAt = (int) (Instant.now().plus(linkLifespan).getEpochSecond());
-        NotMeToken token = new NotMeToken(user.getId(), signIn.sessionId(), expiresAt);
+        NotMeToken token = new NotMeToken(user.getId(), user.getEmail(), signIn.sessionId(), expiresAt);
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("device", signIn.device());
         attributes.put("ipAddress", signIn.ipAddress() == null ? "-" : signIn.ipAddress());

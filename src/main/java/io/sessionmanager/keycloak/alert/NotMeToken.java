@@ -20,8 +20,10 @@ public final class NotMeToken extends DefaultActionToken {
     @JsonProperty("smsid")
     private String sessionId;
 
-    NotMeToken(String userId, String sessionId, int expiresAt) {
+    /** {@code email}: the address the link is mailed to; a link left in a mailbox the user gave up ends nothing. */
+    NotMeToken(String userId, String email, String sessionId, int expiresAt) {
         super(userId, TOKEN_TYPE, expiresAt, null);
+        setEmail(email);
         this.sessionId = sessionId;
     }
 

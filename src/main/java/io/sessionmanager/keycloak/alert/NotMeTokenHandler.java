@@ -5,10 +5,14 @@ import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import io.sessionmanager.keycloak.sessions.LiveSession;
+import io.sessionmanager.keycloak.sessions.SessionReconciler;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.TokenVerifier.Predicate;
 import org.keycloak.authentication.AuthenticationProcessor;
 import org.keycloak.authentication.actiontoken.AbstractActionTokenHandler;
 import org.keycloak.authentication.actiontoken.ActionTokenContext;
+import org.keycloak.authentication.actiontoken.TokenUtils;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -17,20 +21,27 @@ import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.ErrorPage;
 import org.keycloak.services.Urls;
+import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.services.messages.Messages;
 import org.keycloak.sessions.AuthenticationSessionCompoundId;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Follows a "This wasn't me" link: shows what it will end and asks to confirm; confirmed, it ends
- * that one session through {@link SessionRevoker} ({@code USER_REPORTED}) and takes the user to
- * Keycloak's update-password page. A link works once; Keycloak refuses expired or forged ones.
+ * that one session through {@link SessionRevoker} ({@code USER_REPORTED}). Whoever holds the mail
+ * gets no more than that: no password form, as the realm's own reset flow may ask for more (or
+ * forbid it). A user with a password stored here gets the update-password required action, so
+ * their next full sign-in chooses a new one; others are told where their password is managed. A
+ * link works once, for the address it was mailed to; Keycloak refuses expired or forged ones.
  */
 public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeToken> implements OnSupportedKeycloak {
 
@@ -41,6 +52,13 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
     public NotMeTokenHandler() {
         super(NotMeToken.TOKEN_TYPE, NotMeToken.class, Messages.INVALID_CODE, EventType.EXECUTE_ACTION_TOKEN,
                 Errors.INVALID_TOKEN);
+    }
+
+    @Override
+    public Predicate<? super NotMeToken>[] getVerifiers(ActionTokenContext<NotMeToken> context) {
+        return TokenUtils.predicates(TokenUtils.checkThat(
+                t -> Objects.equals(t.getEmail(), context.getAuthenticationSession().getAuthenticatedUser().getEmail()),
+                Errors.INVALID_EMAIL, getDefaultErrorMessage()));
     }
 
     @Override
@@ -59,19 +77,34 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
         if (record.isEmpty() || wasUsed(session, token)) {
             return ErrorPage.error(session, authSession, Response.Status.BAD_REQUEST, Messages.EXPIRED_ACTION);
         }
+        Optional<SessionRecord> live = stillLive(session, realm, user, record.get());
+        if (live.isEmpty()) {
+            return finalPage(context, record.get(), "sessionManagerNotMeAlreadyEnded");
+        }
         if (context.isAuthenticationSessionFresh()) {
-            return confirmation(token, context, record.get());
+            return confirmation(token, context, live.get());
         }
         if (!session.singleUseObjects().putIfAbsent(usedKey(token), secondsLeft(token))) {
             return ErrorPage.error(session, authSession, Response.Status.BAD_REQUEST, Messages.EXPIRED_ACTION);
         }
-        endReported(context, user, record.get());
-        return changePassword(context);
+        endReported(context, user, live.get());
+        return finalPage(context, live.get(), asksForNewPassword(realm, user)
+                ? "sessionManagerNotMeEndedNewPasswordNext" : "sessionManagerNotMeEndedPasswordElsewhere");
+    }
+
+    /** The reported session's record if Keycloak still holds the session; a list's reconciliation decides. */
+    private static Optional<SessionRecord> stillLive(KeycloakSession session, RealmModel realm, UserModel user,
+                                                     SessionRecord reported) {
+        return new SessionReconciler(session, realm).activeSessions(user).stream()
+                .map(LiveSession::record)
+                .filter(r -> r.getId().equals(reported.getId()))
+                .findFirst();
     }
 
     /** Ends the session through the one revocation path, and records who reported which session. */
     private static void endReported(ActionTokenContext<NotMeToken> context, UserModel user, SessionRecord record) {
         SessionRevoker.of(context.getSession(), context.getRealm()).revoke(record, EndReason.USER_REPORTED);
+        NewDeviceAlert.reported(context.getSession(), context.getRealm(), record);
         context.getEvent().clone().event(EventType.EXECUTE_ACTION_TOKEN).user(user)
                 .detail(Details.ACTION, NotMeToken.TOKEN_TYPE)
                 .detail(REPORTED_SESSION_DETAIL, record.getId())
@@ -80,14 +113,34 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
                 .success();
     }
 
-    /** Keycloak's own update-password page; the authentication session ends there rather than signing in. */
-    private static Response changePassword(ActionTokenContext<NotMeToken> context) {
+    /**
+     * Whether the user's next sign-in must choose a new password: only for a password stored here,
+     * where the realm lets the update-password action run. A directory's or an identity provider's
+     * password, or none (passkeys only), is changed where it lives.
+     */
+    private static boolean asksForNewPassword(RealmModel realm, UserModel user) {
+        RequiredActionProviderModel updatePassword =
+                realm.getRequiredActionProviderByAlias(UserModel.RequiredAction.UPDATE_PASSWORD.name());
+        if (updatePassword == null || !updatePassword.isEnabled()
+                || user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).findAny().isEmpty()) {
+            return false;
+        }
+        user.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+        return true;
+    }
+
+    /** The last page: says what happened, offers nothing to continue with, and ends the authentication session. */
+    private static Response finalPage(ActionTokenContext<NotMeToken> context, SessionRecord record, String message) {
+        KeycloakSession session = context.getSession();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        authSession.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
-        String next = AuthenticationManager.nextRequiredAction(context.getSession(), authSession, context.getRequest(),
-                context.getEvent());
-        return AuthenticationManager.redirectToRequiredActions(context.getSession(), context.getRealm(), authSession,
-                context.getUriInfo(), next);
+        new AuthenticationSessionManager(session).removeAuthenticationSession(context.getRealm(), authSession, true);
+        LoginFormsProvider forms = session.getProvider(LoginFormsProvider.class);
+        return forms.setAuthenticationSession(authSession)
+                .setUser(authSession.getAuthenticatedUser())
+                .setAttribute("messageHeader", forms.getMessage("sessionManagerNotMeTitle"))
+                .setAttribute(Constants.SKIP_LINK, true)
+                .setSuccess(message, record.getDeviceInfo().summary(), ipAddress(record))
+                .createInfoPage();
     }
 
     /** The link opened in a fresh browser: the confirming link carries this browser's authentication session. */
@@ -106,8 +159,7 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
         return forms.setAuthenticationSession(authSession)
                 .setUser(authSession.getAuthenticatedUser())
                 .setAttribute("messageHeader", forms.getMessage("sessionManagerNotMeTitle"))
-                .setSuccess("sessionManagerNotMeConfirm", record.getDeviceInfo().summary(),
-                        record.getIpAddress() == null ? "-" : record.getIpAddress())
+                .setSuccess("sessionManagerNotMeConfirm", record.getDeviceInfo().summary(), ipAddress(record))
                 .setAttribute(Constants.TEMPLATE_ATTR_ACTION_URI, confirmUri)
                 .createInfoPage();
     }
@@ -117,6 +169,10 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
         AuthenticationManager.AuthResult signedIn =
                 AuthenticationManager.authenticateIdentityCookie(session, realm, true);
         return signedIn == null ? null : signedIn.getUser();
+    }
+
+    private static String ipAddress(SessionRecord record) {
+        return record.getIpAddress() == null ? "-" : record.getIpAddress();
     }
 
     private static boolean wasUsed(KeycloakSession session, NotMeToken token) {

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * The two questions that tell a new device, as SQL conditions: {@code sameDevice}, whether another
- * session of the user, active or ended at or after {@code endedSince}, came from the same browser
+ * session of the user, active or ended at or after {@code endedSince} and not reported, came from the same browser
  * family on the same operating system; {@code anyOther}, whether the user has any other record.
  * Their parameters follow in that order.
  */
@@ -21,9 +21,11 @@ record NewDeviceQuery(String sameDevice, String anyOther, List<Object> parameter
                              long endedSince) {
         String family = device.browserFamily();
         List<Object> parameters = new ArrayList<>(List.of(realmId, userId, keycloakSessionId,
-                SessionStatus.ACTIVE.name(), endedSince));
+                SessionStatus.ACTIVE.name(), endedSince, EndReason.USER_REPORTED.name()));
+        // A device the user reported ("This wasn't me") is never known: the intruder's next sign-in mails again.
         StringBuilder sameDevice = new StringBuilder("exists(select 1 from SM_SESSION where REALM_ID = ?"
-                + " and USER_ID = ? and KC_SESSION_ID <> ? and (STATUS = ? or ENDED_AT >= ?)");
+                + " and USER_ID = ? and KC_SESSION_ID <> ? and (STATUS = ? or ENDED_AT >= ?)"
+                + " and (END_REASON is null or END_REASON <> ?)");
         if (family == null) {
             sameDevice.append(" and BROWSER is null");
         } else {

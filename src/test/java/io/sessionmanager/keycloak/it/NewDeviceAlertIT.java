@@ -6,6 +6,7 @@ import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
 import io.sessionmanager.keycloak.it.support.Mailbox;
+import io.sessionmanager.keycloak.it.support.Sessions;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
 import jakarta.mail.internet.MimeMessage;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -169,9 +172,14 @@ class NewDeviceAlertIT {
         assertThat(failed).isEqualTo(1);
     }
 
+    /**
+     * The link ends the reported session and nothing more: whoever holds the mail sees no password
+     * form (this realm allows no self-service reset). The user's next full sign-in chooses a new
+     * password; the reported device counts as new again.
+     */
     @Test
-    void thisWasntMeEndsThatSessionThenAsksForANewPassword() throws Exception {
-        realm.createUser("rita");
+    void thisWasntMeEndsThatSessionAndTheNextSignInChoosesANewPassword() throws Exception {
+        String ritaId = realm.createUser("rita");
         Tokens own = signIn("rita", CHROME_ON_WINDOWS);
         Tokens intruder = signIn("rita", FIREFOX_ON_LINUX);
         String link = notMeLink(Mailbox.part(onlyMailTo("rita"), "text/plain"));
@@ -182,24 +190,91 @@ class NewDeviceAlertIT {
         assertThat(confirmation.body()).contains("This ends the session signed in from Firefox 121 on Linux");
         assertThat(realm.refresh(intruder.refreshToken()).status()).as("not ended before confirming").isEqualTo(200);
 
-        Http.Reply passwordPage = phone.proceed(confirmation);
-        assertThat(passwordPage.body()).contains("kc-passwd-update-form");
+        Http.Reply ended = phone.proceed(confirmation);
+        assertThat(ended.status()).isEqualTo(200);
+        assertThat(ended.body()).contains("The next time you sign in, you will be asked to choose a new password")
+                .doesNotContain("kc-passwd-update-form", "password-new");
         assertRefreshRefused(realm.refresh(intruder.refreshToken()));
         assertThat(realm.introspect(intruder.accessToken()).path("active").asBoolean()).isFalse();
         assertThat(realm.userinfo(intruder.accessToken()).status()).isEqualTo(401);
+        assertThat(realm.refresh(own.refreshToken()).status()).as("the user's own session").isEqualTo(200);
         assertThat(history(realm, own)).singleElement().satisfies(s -> {
             assertThat(s.path("status").asText()).isEqualTo("REVOKED");
             assertThat(s.path("endReason").asText()).isEqualTo("USER_REPORTED");
         });
+        assertThat(requiredActions(ritaId)).containsExactly("UPDATE_PASSWORD");
 
-        Http.Reply updated = phone.updatePassword(passwordPage, "after-an-intruder");
-        assertThat(updated.status()).isEqualTo(200);
-        assertRefreshRefused(realm.refresh(own.refreshToken()));
-        assertThat(realm.passwordGrant("rita", "after-an-intruder", "openid", Map.of()).status()).isEqualTo(200);
+        assertThat(realm.passwordGrant("rita", TestRealm.PASSWORD, "openid", Map.of()).status())
+                .as("no sign-in without choosing a new password").isEqualTo(400);
+
+        realm.browser(CHROME_ON_WINDOWS).loginUpdatingPassword("rita", TestRealm.PASSWORD, "after-an-intruder");
+        assertThat(requiredActions(ritaId)).isEmpty();
+        realm.login("rita", "after-an-intruder", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
+        assertThat(mailsTo("rita", MAIL_WAIT_MILLIS)).as("the reported device is new again").hasSize(2);
 
         Http.Reply reused = realm.browser(FIREFOX_ON_LINUX).open(link);
         assertThat(reused.status()).isEqualTo(400);
         assertThat(reused.body()).contains("kc-error-message");
+    }
+
+    /** A user whose password is not stored here (a directory's, an identity provider's, or none) is told where it lives. */
+    @Test
+    void aUserWithoutAPasswordHereIsToldWhereToChangeIt() throws Exception {
+        TestRealm keepsSessions = realm("new-device-no-password", smtpPort(), true,
+                Map.of("sessionManager.revokeOnCredentialChange", "NONE"));
+        String paulId = keepsSessions.createUser("paul");
+        keepsSessions.login("paul", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
+        Tokens intruder = keepsSessions.login("paul", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
+        String link = notMeLink(Mailbox.part(onlyMailTo("paul"), "text/plain"));
+        String users = "/" + keepsSessions.name() + "/users/" + paulId;
+        for (JsonNode credential : keepsSessions.admin().mustGet(users + "/credentials").json()) {
+            keepsSessions.admin().mustDelete(users + "/credentials/" + credential.path("id").asText());
+        }
+
+        Browser phone = keepsSessions.browser(FIREFOX_ON_LINUX);
+        Http.Reply ended = phone.proceed(phone.open(link));
+
+        assertThat(ended.body()).contains("Change your password where it is managed")
+                .doesNotContain("kc-passwd-update-form", "password-new");
+        assertRefreshRefused(keepsSessions.refresh(intruder.refreshToken()));
+        assertThat(keepsSessions.admin().mustGet(users).json().path("requiredActions")).isEmpty();
+    }
+
+    /** The user ended it already: the link says so, and changes and records nothing. */
+    @Test
+    void aLinkToASessionThatHasEndedDoesNothing() throws Exception {
+        String ellaId = realm.createUser("ella");
+        Tokens own = signIn("ella", CHROME_ON_WINDOWS);
+        signIn("ella", FIREFOX_ON_LINUX);
+        String link = notMeLink(Mailbox.part(onlyMailTo("ella"), "text/plain"));
+        String intruderSession = list(realm, own).stream().filter(s -> !s.path("current").asBoolean())
+                .findFirst().orElseThrow().path("id").asText();
+        assertThat(Sessions.revoke(realm, own, intruderSession).status()).isEqualTo(204);
+
+        Http.Reply page = realm.browser(FIREFOX_ON_LINUX).open(link);
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("has already ended. Nothing was changed.").doesNotContain("proceed");
+        assertThat(requiredActions(ellaId)).isEmpty();
+        assertThat(realm.admin().mustGet("/" + realm.name() + "/events?type=EXECUTE_ACTION_TOKEN&user=" + ellaId)
+                .json()).isEmpty();
+        assertThat(realm.refresh(own.refreshToken()).status()).isEqualTo(200);
+    }
+
+    /** The link belongs to the address it was mailed to: once the user's email changed, it ends nothing. */
+    @Test
+    void aLinkIsRefusedOnceTheEmailChanged() throws Exception {
+        String emilId = realm.createUser("emil");
+        signIn("emil", CHROME_ON_WINDOWS);
+        Tokens intruder = signIn("emil", FIREFOX_ON_LINUX);
+        String link = notMeLink(Mailbox.part(onlyMailTo("emil"), "text/plain"));
+        realm.admin().mustPut("/" + realm.name() + "/users/" + emilId, Map.of("email", "emil.new@example.org"));
+
+        Http.Reply refused = realm.browser(FIREFOX_ON_LINUX).open(link);
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("kc-error-message");
+        assertThat(realm.refresh(intruder.refreshToken()).status()).isEqualTo(200);
     }
 
     @Test
@@ -228,13 +303,26 @@ class NewDeviceAlertIT {
     }
 
     private TestRealm realm(String name, int smtpPort, boolean notifyNewDevice) {
+        return realm(name, smtpPort, notifyNewDevice, Map.of());
+    }
+
+    private TestRealm realm(String name, int smtpPort, boolean notifyNewDevice, Map<String, String> attributes) {
+        Map<String, String> all = new HashMap<>(attributes);
+        all.put("sessionManager.notifyNewDevice", String.valueOf(notifyNewDevice));
         return TestRealm.create(server, name, Map.of(
                 "internationalizationEnabled", true,
                 "supportedLocales", List.of("en", "de"),
                 "defaultLocale", "en",
-                "attributes", Map.of("sessionManager.notifyNewDevice", String.valueOf(notifyNewDevice)),
+                "attributes", all,
                 "smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(smtpPort),
                         "from", "keycloak@example.org")));
+    }
+
+    private List<String> requiredActions(String userId) {
+        JsonNode user = realm.admin().mustGet("/" + realm.name() + "/users/" + userId).json();
+        List<String> actions = new ArrayList<>();
+        user.path("requiredActions").forEach(action -> actions.add(action.asText()));
+        return actions;
     }
 
     private static void unverifyEmail(TestRealm realm, String username) {

@@ -57,6 +57,10 @@ public final class Admin {
         return check(get(path), "GET " + path);
     }
 
+    public Http.Reply mustDelete(String path) {
+        return check(delete(path), "DELETE " + path);
+    }
+
     /** The server's providers, themes and features ({@code /admin/serverinfo}). */
     public Http.Reply serverInfo() {
         return check(Http.get(server.baseUrl() + "/admin/serverinfo", token()), "GET /admin/serverinfo");
