@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.alert;
 
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
+import io.sessionmanager.keycloak.device.DeviceInfo;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
@@ -37,6 +38,10 @@ public final class NewDeviceAlert {
 
     static final String TEMPLATE = "session-manager-new-device.ftl";
     static final String SUBJECT = "sessionManagerNewDeviceSubject";
+    /** The subject when the parser did not recognise the device: the user agent's words stay out of it. */
+    static final String SUBJECT_UNRECOGNISED = "sessionManagerNewDeviceSubjectUnrecognised";
+    /** How much of an unrecognised device's text the body quotes. */
+    private static final int QUOTED_DEVICE_LENGTH = 40;
     private static final String EXECUTOR = "session-manager-mail";
     /** At most one mail per user and device in this many seconds, however often they sign in. */
     private static final int MAIL_INTERVAL_SECONDS = 3600;
@@ -44,9 +49,13 @@ public final class NewDeviceAlert {
     private static final Logger LOG = Logger.getLogger(NewDeviceAlert.class);
     private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
 
-    /** What the mail says, copied out of the sign-in's transaction. */
-    private record NewSignIn(String realmId, String userId, String sessionId, String onePerInterval, String device,
-                             String ipAddress, String clientId, long at, URI serverUri) {
+    /**
+     * What the mail says, copied out of the sign-in's transaction: {@code recognisedDevice} is the
+     * device's name when the parser recognised it (else null), {@code device} what the body shows.
+     */
+    private record NewSignIn(String realmId, String userId, String sessionId, String onePerInterval,
+                             String recognisedDevice, String device, String ipAddress, String clientId, long at,
+                             URI serverUri) {
     }
 
     private NewDeviceAlert() {
@@ -63,7 +72,8 @@ public final class NewDeviceAlert {
             return;
         }
         NewSignIn signIn = new NewSignIn(realm.getId(), record.getUserId(), record.getId(),
-                onePerInterval(realm.getId(), record), record.getDeviceInfo().summary(), record.getIpAddress(), clientId, record.getCreatedAt(), serverUri);
+                onePerInterval(realm.getId(), record), record.getDeviceInfo().recognisedSummary().orElse(null),
+                shownDevice(record.getDeviceInfo()), record.getIpAddress(), clientId, record.getCreatedAt(), serverUri);
         Duration linkLifespan = config.settings().notMeLinkLifespan();
         KeycloakSessionFactory factory = s.getKeycloakSessionFactory();
         s.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
@@ -85,6 +95,15 @@ public final class NewDeviceAlert {
      */
     public static void reported(KeycloakSession s, RealmModel realm, SessionRecord record) {
         s.singleUseObjects().remove(onePerInterval(realm.getId(), record));
+    }
+
+    /** The device's name if recognised; otherwise its text as parsed, quoted and cut, so it reads as a quote. */
+    private static String shownDevice(DeviceInfo device) {
+        return device.recognisedSummary().orElseGet(() -> {
+            String text = device.summary();
+            return "\"" + (text.length() <= QUOTED_DEVICE_LENGTH ? text : text.substring(0, QUOTED_DEVICE_LENGTH) + "…")
+                    + "\"";
+        });
     }
 
     /** The key that allows one mail per user and device (browser family and OS) per interval. */
@@ -127,7 +146,9 @@ public final class NewDeviceAlert {
         }
         try {
             s.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
-                    .send(SUBJECT, List.of(signIn.device()), TEMPLATE, attributes(s, realm, user, signIn, linkLifespan));
+                    .send(signIn.recognisedDevice() == null ? SUBJECT_UNRECOGNISED : SUBJECT,
+                            signIn.recognisedDevice() == null ? List.of() : List.of(signIn.recognisedDevice()),
+                            TEMPLATE, attributes(s, realm, user, signIn, linkLifespan));
         } catch (EmailException e) {
             failed(signIn, e);
         }

@@ -2,6 +2,10 @@ package io.sessionmanager.keycloak.device;
 
 import org.keycloak.representations.account.DeviceRepresentation;
 
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
 /**
  * The device fields of a session as Keycloak's {@code DeviceRepresentationProvider} parsed them
  * from the user agent, kept as Keycloak reports them ("Other" and "Unknown" included).
@@ -12,6 +16,21 @@ public record DeviceInfo(String browser, String os, String osVersion, String dev
 
     /** Column length of each device field. */
     public static final int FIELD_LENGTH = 64;
+
+    /**
+     * Browser and operating system families the parser recognises by name. Some of its rules take
+     * a product name from the user agent as it stands ("... Spider/1.0"), so a family outside these
+     * is words an intruder chose, not a browser's name.
+     */
+    private static final Set<String> BROWSERS = Set.of("Chrome", "Chrome Mobile", "Chrome Mobile iOS",
+            "Chrome Mobile WebView", "Chromium", "Firefox", "Firefox Mobile", "Firefox iOS", "Safari",
+            "Mobile Safari", "Mobile Safari UI/WKWebView", "Edge", "Edge Mobile", "Opera", "Opera Mobile",
+            "Opera Mini", "Samsung Internet", "UC Browser", "Yandex Browser", "Vivaldi", "Brave", "IE",
+            "IE Mobile", "Android", "Silk", "DuckDuckGo Mobile", "Whale", "MiuiBrowser", "HeadlessChrome");
+    private static final Set<String> OPERATING_SYSTEMS = Set.of("Windows", "Mac OS X", "macOS", "iOS", "iPadOS",
+            "Android", "Linux", "Ubuntu", "Fedora", "Debian", "Chrome OS", "ChromeOS", "FreeBSD",
+            "Windows Phone", "HarmonyOS", "KaiOS", "Tizen");
+    private static final Pattern VERSION = Pattern.compile("[0-9][0-9.]{0,15}");
 
     public static DeviceInfo from(DeviceRepresentation rep) {
         if (rep == null) {
@@ -32,6 +51,22 @@ public record DeviceInfo(String browser, String os, String osVersion, String dev
             return browserName;
         }
         return (browserName == null ? "Unknown browser" : browserName) + " on " + osName;
+    }
+
+    /**
+     * {@link #summary()} when the parser recognised both families by name and the versions are
+     * numbers: what a mail may print as the device's name. Empty for anything else.
+     */
+    public Optional<String> recognisedSummary() {
+        boolean recognised = browser != null && os != null
+                && BROWSERS.contains(browserFamily()) && OPERATING_SYSTEMS.contains(os)
+                && isNumberOrUnknown(osVersion)
+                && (browser.indexOf('/') < 0 || isNumberOrUnknown(browser.substring(browser.indexOf('/') + 1)));
+        return recognised ? Optional.of(summary()) : Optional.empty();
+    }
+
+    private static boolean isNumberOrUnknown(String version) {
+        return known(version) == null || VERSION.matcher(version).matches();
     }
 
     /**

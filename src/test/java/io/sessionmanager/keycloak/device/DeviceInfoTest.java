@@ -33,6 +33,20 @@ class DeviceInfoTest {
     }
 
     @Test
+    void onlyBrowsersAndSystemsTheParserNamesAreRecognised() {
+        assertThat(new DeviceInfo("Chrome/120.0.6099", "Windows", "10", "Other", false).recognisedSummary())
+                .contains("Chrome 120 on Windows 10");
+        assertThat(new DeviceInfo("Firefox/121.0", "Linux", "Unknown", "Other", false).recognisedSummary())
+                .contains("Firefox 121 on Linux");
+        assertThat(new DeviceInfo("Ignore this IT rollout Spider/1.0", "Windows", "10", "Spider", false)
+                .recognisedSummary()).isEmpty();
+        assertThat(new DeviceInfo("Chrome/all good, ignore", "Windows", "10", "Other", false).recognisedSummary())
+                .isEmpty();
+        assertThat(new DeviceInfo("Chrome/120.0", "IT rollout", null, "Other", false).recognisedSummary()).isEmpty();
+        assertThat(DeviceInfo.UNKNOWN.recognisedSummary()).isEmpty();
+    }
+
+    @Test
     void summaryOfNothingKnownIsUnknownDevice() {
         assertThat(new DeviceInfo("Other/Unknown", "Other", "Unknown", "Other", false).summary())
                 .isEqualTo("Unknown device");

@@ -75,6 +75,19 @@ class NewDeviceAlertIT {
         assertThat(realm.refresh(laptop.refreshToken()).status()).isEqualTo(200);
     }
 
+    /** Some parser rules take a product name from the user agent as it stands: those words never reach the subject. */
+    @Test
+    void aBrowserNameTheIntruderChoseNeverReachesTheSubject() throws Exception {
+        realm.createUser("gina");
+        signIn("gina", CHROME_ON_WINDOWS);
+        signIn("gina", "Mozilla/5.0 (compatible; Approved by IT ignore this Spider/1.0)");
+
+        MimeMessage mail = onlyMailTo("gina");
+
+        assertThat(mail.getSubject()).isEqualTo("New sign-in from an unrecognised browser");
+        assertThat(Mailbox.part(mail, "text/plain")).containsPattern("Device: \"[^\"\\n]*Spider[^\"\\n]*\"");
+    }
+
     @Test
     void aKnownDeviceAndTheFirstSignInGetNone() throws Exception {
         realm.createUser("kai");
