@@ -7,8 +7,12 @@
   <tr><td style="padding: 2px 12px 2px 0; color: #6a6e73;">${msg("sessionManagerTime")}</td><td style="padding: 2px 0;">${signedInAt}</td></tr>
   <tr><td style="padding: 2px 12px 2px 0; color: #6a6e73;">${msg("sessionManagerApplication")}</td><td style="padding: 2px 0;">${application}</td></tr>
 </table>
+<#if notMeLink??>
 <p>${msg("sessionManagerIfYou")} <a href="${sessionsLink}">${msg("sessionManagerSeeSessions")}</a></p>
 <p>${msg("sessionManagerIfNotYou")}</p>
 <p><a href="${notMeLink}" style="display: inline-block; padding: 8px 16px; background: #c9190b; color: #ffffff; text-decoration: none; border-radius: 3px;">${msg("sessionManagerNotMe")}</a></p>
 <p style="color: #6a6e73;">${msg("sessionManagerNotMeExpiry" + linkExpirationUnit, linkExpiration)}</p>
+<#else>
+<p>${msg("sessionManagerIfNotYouNoLink")}</p>
+</#if>
 </@layout.emailLayout>

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,6 +49,7 @@ public final class NewDeviceAlert {
     private static final String ACCOUNT_SESSIONS_PATH = "account-security/sessions";
     private static final Logger LOG = Logger.getLogger(NewDeviceAlert.class);
     private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
+    private static final Set<String> WITHOUT_LINKS = ConcurrentHashMap.newKeySet();
 
     /**
      * What the mail says, copied out of the sign-in's transaction: {@code recognisedDevice} is the
@@ -68,7 +70,7 @@ public final class NewDeviceAlert {
     public static void afterCommit(KeycloakSession s, RealmModel realm, SessionRecord record, String clientId,
                                    URI serverUri) {
         SessionManagerConfig config = s.getProvider(SessionManagerConfig.class);
-        if (serverUri == null || !hasMailServer(realm) || !config.policy(realm).notifyNewDevice()) {
+        if (!hasMailServer(realm) || !config.policy(realm).notifyNewDevice()) {
             return;
         }
         NewSignIn signIn = new NewSignIn(realm.getId(), record.getUserId(), record.getId(),
@@ -157,14 +159,18 @@ public final class NewDeviceAlert {
     private static Map<String, Object> attributes(KeycloakSession s, RealmModel realm, UserModel user,
                                                   NewSignIn signIn, Duration linkLifespan) {
         Locale locale = s.getContext().resolveLocale(user);
-        int expiresAt = (int) (Instant.now().plus(linkLifespan).getEpochSecond());
-        NotMeToken token = new NotMeToken(user.getId(), user.getEmail(), signIn.sessionId(), expiresAt);
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("device", signIn.device());
         attributes.put("ipAddress", signIn.ipAddress() == null ? "-" : signIn.ipAddress());
         attributes.put("signedInAt", DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale)
                 .withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(signIn.at())) + " UTC");
         attributes.put("application", application(realm, signIn.clientId()));
+        if (signIn.serverUri() == null) {
+            noLinks(realm);
+            return attributes;
+        }
+        int expiresAt = (int) (Instant.now().plus(linkLifespan).getEpochSecond());
+        NotMeToken token = new NotMeToken(user.getId(), user.getEmail(), signIn.sessionId(), expiresAt);
         attributes.put("sessionsLink", Urls.accountBase(signIn.serverUri()).path(ACCOUNT_SESSIONS_PATH)
                 .build(realm.getName()).toString());
         attributes.put("notMeLink", token.link(s, realm, signIn.serverUri()).toString());
@@ -172,6 +178,15 @@ public final class NewDeviceAlert {
         attributes.put("linkExpiration", hours ? linkLifespan.toHours() : Math.max(1, linkLifespan.toMinutes()));
         attributes.put("linkExpirationUnit", hours ? "Hours" : "Minutes");
         return attributes;
+    }
+
+    /** Says once per realm and node why its mails carry no links. */
+    private static void noLinks(RealmModel realm) {
+        if (WITHOUT_LINKS.add(realm.getId())) {
+            LOG.warnf("New-device mails of realm %s carry no links: neither the realm's Frontend URL nor the"
+                    + " server's hostname is configured, and a link built from a sign-in's request would point"
+                    + " wherever its Host header says", realm.getName());
+        }
     }
 
     /** The client's display name where it has a plain one, else its client id. */

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.events;
 
+import io.sessionmanager.keycloak.alert.LinkBase;
 import io.sessionmanager.keycloak.device.DeviceInfo;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
@@ -84,7 +85,7 @@ final class SessionEventListener implements EventListenerProvider {
                 event.getTime(), realm);
         SignIn signIn = new SignIn(event.getRealmId(), event.getUserId(), event.getSessionId(), event.getClientId(),
                 ipAddress(event.getIpAddress()), userAgent(), device(), rememberMe, event.getTime(),
-                maxLifespan < 0 ? null : maxLifespan, session.getContext().getUri().getBaseUri());
+                maxLifespan < 0 ? null : maxLifespan, LinkBase.of(session, realm));
         throttle.written(event.getSessionId(), event.getTime());
         if (!(createdItsSession(realm, event) && recorder.newSignIn(session, realm, signIn))) {
             AfterCommit.run(session, event.getRealmId(), (s, r) -> recorder.signIn(s, signIn));

@@ -48,7 +48,7 @@ class AccountConsoleIT {
                 "supportedLocales", List.of("en", "de"),
                 "defaultLocale", "en",
                 "smtpServer", mailbox.smtpServer(),
-                "attributes", Map.of("sessionManager.notifyNewDevice", "true")));
+                "attributes", Map.of("sessionManager.notifyNewDevice", "true", "frontendUrl", server.baseUrl())));
         realm.createUser("alice");
         realm.createUser("hans", Map.of("locale", List.of("de")));
         realm.createUser("bruno");

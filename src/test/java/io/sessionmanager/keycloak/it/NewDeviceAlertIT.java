@@ -16,6 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +41,8 @@ class NewDeviceAlertIT {
     static final String CHROME_ON_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
             + "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     static final String FIREFOX_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+    static final String EDGE_ON_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0";
     private static final Pattern NOT_ME_LINK = Pattern.compile("(http[^\\s\"<>]*login-actions/action-token\\?[^\\s\"<>]*)");
     /** Mail is sent after the sign-in; this long is ample for it to arrive, and for none to. */
     private static final long MAIL_WAIT_MILLIS = 3000;
@@ -73,6 +79,32 @@ class NewDeviceAlertIT {
         assertThat(list(realm, phone)).extracting(s -> s.path("current").asBoolean() + " " + s.path("newDevice").asBoolean())
                 .containsExactlyInAnyOrder("true true", "false false");
         assertThat(realm.refresh(laptop.refreshToken()).status()).isEqualTo(200);
+    }
+
+    /**
+     * Neither a Frontend URL nor a hostname: Keycloak takes a request's Host header for its own
+     * address, so an intruder naming another host while signing in would choose where the victim's
+     * links lead. The mail still tells, without a link, and the log says why, once.
+     */
+    @Test
+    void withoutAConfiguredAddressTheMailCarriesNoLink() throws Exception {
+        TestRealm unaddressed = realm("new-device-no-address", smtpPort(), true, Map.of());
+        unaddressed.createUser("ivo");
+        long logOffset = server.logLength();
+        unaddressed.login("ivo", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
+        assertThat(passwordGrantNamingHost(unaddressed, "evil.example", "ivo", FIREFOX_ON_LINUX))
+                .startsWith("HTTP/1.1 200");
+        unaddressed.login("ivo", "openid", Map.of("User-Agent", NewDeviceAlertIT.EDGE_ON_MAC));
+
+        for (long deadline = System.currentTimeMillis() + MAIL_WAIT_MILLIS;
+             mailbox.to("ivo@example.org").size() < 2 && System.currentTimeMillis() < deadline; ) {
+            Thread.sleep(50);
+        }
+
+        assertThat(mailbox.to("ivo@example.org")).hasSize(2).allSatisfy(mail ->
+                assertThat(Mailbox.part(mail, "text/plain")).contains("If this was not you, sign in to your account")
+                        .doesNotContain("http", "action-token", "evil.example"));
+        assertThat(server.logSince(logOffset).split("carry no links", -1)).hasSize(2);
     }
 
     /** Some parser rules take a product name from the user agent as it stands: those words never reach the subject. */
@@ -234,7 +266,7 @@ class NewDeviceAlertIT {
     @Test
     void aUserWithoutAPasswordHereIsToldWhereToChangeIt() throws Exception {
         TestRealm keepsSessions = realm("new-device-no-password", smtpPort(), true,
-                Map.of("sessionManager.revokeOnCredentialChange", "NONE"));
+                Map.of("sessionManager.revokeOnCredentialChange", "NONE", "frontendUrl", server.baseUrl()));
         String paulId = keepsSessions.createUser("paul");
         keepsSessions.login("paul", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
         Tokens intruder = keepsSessions.login("paul", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
@@ -315,8 +347,9 @@ class NewDeviceAlertIT {
         return realm.login(username, "openid", Map.of("User-Agent", userAgent));
     }
 
+    /** A realm whose mails link to the server's address, its Frontend URL (the test server has no fixed hostname). */
     private TestRealm realm(String name, int smtpPort, boolean notifyNewDevice) {
-        return realm(name, smtpPort, notifyNewDevice, Map.of());
+        return realm(name, smtpPort, notifyNewDevice, Map.of("frontendUrl", server.baseUrl()));
     }
 
     private TestRealm realm(String name, int smtpPort, boolean notifyNewDevice, Map<String, String> attributes) {
@@ -329,6 +362,21 @@ class NewDeviceAlertIT {
                 "attributes", all,
                 "smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(smtpPort),
                         "from", "keycloak@example.org")));
+    }
+
+    /** A password grant whose request names {@code host} in its Host header, which Java's HTTP client will not send. */
+    private static String passwordGrantNamingHost(TestRealm realm, String host, String username, String userAgent)
+            throws IOException {
+        URI token = URI.create(realm.url() + "/protocol/openid-connect/token");
+        String body = "grant_type=password&scope=openid&client_id=" + TestRealm.APP + "&username=" + username
+                + "&password=" + Http.encode(TestRealm.PASSWORD);
+        String request = "POST " + token.getRawPath() + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + userAgent
+                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body;
+        try (Socket socket = new Socket(token.getHost(), token.getPort())) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private List<String> requiredActions(String userId) {

@@ -47,7 +47,7 @@ class NotMeLinkExpiryIT {
     @Test
     void anExpiredLinkIsRefusedAndEndsNothing() throws Exception {
         TestRealm realm = TestRealm.create(server, "link-expiry", Map.of("smtpServer", mailbox.smtpServer(),
-                "attributes", Map.of("sessionManager.notifyNewDevice", "true")));
+                "attributes", Map.of("sessionManager.notifyNewDevice", "true", "frontendUrl", server.baseUrl())));
         realm.createUser("eve");
         realm.login("eve", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
         Tokens intruder = realm.login("eve", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));

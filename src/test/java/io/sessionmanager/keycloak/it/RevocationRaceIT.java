@@ -164,7 +164,8 @@ class RevocationRaceIT {
     void userReportsTheSessionFromTheNewDeviceEmail(int refreshers) throws InterruptedException {
         try (Mailbox mailbox = Mailbox.start()) {
             TestRealm reporting = TestRealm.create(server, "race-reported-" + refreshers, Map.of(
-                    "smtpServer", mailbox.smtpServer(), "attributes", Map.of("sessionManager.notifyNewDevice", "true")));
+                    "smtpServer", mailbox.smtpServer(), "attributes", Map.of("sessionManager.notifyNewDevice", "true",
+                            "frontendUrl", server.baseUrl())));
             for (int round = 0; round < ROUNDS; round++) {
                 String username = nextUser();
                 String userId = reporting.createUser(username);
