@@ -41,8 +41,6 @@ public final class NewDeviceAlert {
     static final String SUBJECT = "sessionManagerNewDeviceSubject";
     /** The subject when the parser did not recognise the device: the user agent's words stay out of it. */
     static final String SUBJECT_UNRECOGNISED = "sessionManagerNewDeviceSubjectUnrecognised";
-    /** How much of an unrecognised device's text the body quotes. */
-    private static final int QUOTED_DEVICE_LENGTH = 40;
     private static final String EXECUTOR = "session-manager-mail";
     /** At most one mail per user and device in this many seconds, however often they sign in. */
     private static final int MAIL_INTERVAL_SECONDS = 3600;
@@ -75,7 +73,7 @@ public final class NewDeviceAlert {
         }
         NewSignIn signIn = new NewSignIn(realm.getId(), record.getUserId(), record.getId(),
                 onePerInterval(realm.getId(), record), record.getDeviceInfo().recognisedSummary().orElse(null),
-                shownDevice(record.getDeviceInfo()), record.getIpAddress(), clientId, record.getCreatedAt(), serverUri);
+                record.getDeviceInfo().shownSummary(), record.getIpAddress(), clientId, record.getCreatedAt(), serverUri);
         Duration linkLifespan = config.settings().notMeLinkLifespan();
         KeycloakSessionFactory factory = s.getKeycloakSessionFactory();
         s.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
@@ -97,15 +95,6 @@ public final class NewDeviceAlert {
      */
     public static void reported(KeycloakSession s, RealmModel realm, SessionRecord record) {
         s.singleUseObjects().remove(onePerInterval(realm.getId(), record));
-    }
-
-    /** The device's name if recognised; otherwise its text as parsed, quoted and cut, so it reads as a quote. */
-    private static String shownDevice(DeviceInfo device) {
-        return device.recognisedSummary().orElseGet(() -> {
-            String text = device.summary();
-            return "\"" + (text.length() <= QUOTED_DEVICE_LENGTH ? text : text.substring(0, QUOTED_DEVICE_LENGTH) + "…")
-                    + "\"";
-        });
     }
 
     /** The key that allows one mail per user and device (browser family and OS) per interval. */

@@ -23,14 +23,15 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.services.ErrorPage;
 import org.keycloak.services.Urls;
-import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.services.messages.Messages;
 import org.keycloak.sessions.AuthenticationSessionCompoundId;
 import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.storage.ReadOnlyException;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -125,8 +126,13 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
                 || user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).findAny().isEmpty()) {
             return false;
         }
-        user.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
-        return true;
+        try {
+            user.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+            return true;
+        } catch (ReadOnlyException e) {
+            // A read-only user store: failing here would roll the ended session back.
+            return false;
+        }
     }
 
     /** The last page: says what happened, offers nothing to continue with, and ends the authentication session. */
@@ -139,7 +145,7 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
                 .setUser(authSession.getAuthenticatedUser())
                 .setAttribute("messageHeader", forms.getMessage("sessionManagerNotMeTitle"))
                 .setAttribute(Constants.SKIP_LINK, true)
-                .setSuccess(message, record.getDeviceInfo().summary(), ipAddress(record))
+                .setSuccess(message, record.getDeviceInfo().shownSummary(), ipAddress(record))
                 .createInfoPage();
     }
 
@@ -159,7 +165,7 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
         return forms.setAuthenticationSession(authSession)
                 .setUser(authSession.getAuthenticatedUser())
                 .setAttribute("messageHeader", forms.getMessage("sessionManagerNotMeTitle"))
-                .setSuccess("sessionManagerNotMeConfirm", record.getDeviceInfo().summary(), ipAddress(record))
+                .setSuccess("sessionManagerNotMeConfirm", record.getDeviceInfo().shownSummary(), ipAddress(record))
                 .setAttribute(Constants.TEMPLATE_ATTR_ACTION_URI, confirmUri)
                 .createInfoPage();
     }

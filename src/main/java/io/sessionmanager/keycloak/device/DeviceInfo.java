@@ -24,13 +24,15 @@ public record DeviceInfo(String browser, String os, String osVersion, String dev
      */
     private static final Set<String> BROWSERS = Set.of("Chrome", "Chrome Mobile", "Chrome Mobile iOS",
             "Chrome Mobile WebView", "Chromium", "Firefox", "Firefox Mobile", "Firefox iOS", "Safari",
-            "Mobile Safari", "Mobile Safari UI/WKWebView", "Edge", "Edge Mobile", "Opera", "Opera Mobile",
+            "Mobile Safari", "Edge", "Edge Mobile", "Opera", "Opera Mobile",
             "Opera Mini", "Samsung Internet", "UC Browser", "Yandex Browser", "Vivaldi", "Brave", "IE",
             "IE Mobile", "Android", "Silk", "DuckDuckGo Mobile", "Whale", "MiuiBrowser", "HeadlessChrome");
     private static final Set<String> OPERATING_SYSTEMS = Set.of("Windows", "Mac OS X", "macOS", "iOS", "iPadOS",
             "Android", "Linux", "Ubuntu", "Fedora", "Debian", "Chrome OS", "ChromeOS", "FreeBSD",
             "Windows Phone", "HarmonyOS", "KaiOS", "Tizen");
     private static final Pattern VERSION = Pattern.compile("[0-9][0-9.]{0,15}");
+    /** How much of an unrecognised device's text {@link #shownSummary()} quotes. */
+    private static final int QUOTED_LENGTH = 40;
 
     public static DeviceInfo from(DeviceRepresentation rep) {
         if (rep == null) {
@@ -63,6 +65,17 @@ public record DeviceInfo(String browser, String os, String osVersion, String dev
                 && isNumberOrUnknown(osVersion)
                 && (browser.indexOf('/') < 0 || isNumberOrUnknown(browser.substring(browser.indexOf('/') + 1)));
         return recognised ? Optional.of(summary()) : Optional.empty();
+    }
+
+    /**
+     * What a mail or a page shows: the recognised summary, or the parsed text quoted and cut, so
+     * that words from a user agent read as a quote rather than as the server's own.
+     */
+    public String shownSummary() {
+        return recognisedSummary().orElseGet(() -> {
+            String text = summary();
+            return "\"" + (text.length() <= QUOTED_LENGTH ? text : text.substring(0, QUOTED_LENGTH) + "…") + "\"";
+        });
     }
 
     private static boolean isNumberOrUnknown(String version) {

@@ -19,29 +19,38 @@ record NewDeviceQuery(String sameDevice, String anyOther, List<Object> parameter
 
     static NewDeviceQuery of(String realmId, String userId, String keycloakSessionId, DeviceInfo device,
                              long endedSince) {
-        String family = device.browserFamily();
         List<Object> parameters = new ArrayList<>(List.of(realmId, userId, keycloakSessionId,
                 SessionStatus.ACTIVE.name(), endedSince, EndReason.USER_REPORTED.name()));
-        // A device the user reported ("This wasn't me") is never known: the intruder's next sign-in mails again.
-        StringBuilder sameDevice = new StringBuilder("exists(select 1 from SM_SESSION where REALM_ID = ?"
-                + " and USER_ID = ? and KC_SESSION_ID <> ? and (STATUS = ? or ENDED_AT >= ?)"
-                + " and (END_REASON is null or END_REASON <> ?)");
+        // A device the user reported ("This wasn't me") is never known, not even by the intruder's
+        // other sessions from it: each of their next sign-ins mails again.
+        String sameDevice = "(exists(select 1 from SM_SESSION where REALM_ID = ? and USER_ID = ? and KC_SESSION_ID <> ?"
+                + " and (STATUS = ? or ENDED_AT >= ?) and (END_REASON is null or END_REASON <> ?)"
+                + fromDevice(device, parameters) + ")";
+        parameters.addAll(List.of(realmId, userId, EndReason.USER_REPORTED.name(), endedSince));
+        sameDevice += " and not exists(select 1 from SM_SESSION where REALM_ID = ? and USER_ID = ?"
+                + " and END_REASON = ? and ENDED_AT >= ?" + fromDevice(device, parameters) + "))";
+        parameters.addAll(List.of(realmId, userId, keycloakSessionId));
+        return new NewDeviceQuery(sameDevice,
+                "exists(select 1 from SM_SESSION where REALM_ID = ? and USER_ID = ? and KC_SESSION_ID <> ?)",
+                List.copyOf(parameters));
+    }
+
+    /** The conditions on a row's browser family and operating system; their parameters go to {@code parameters}. */
+    private static String fromDevice(DeviceInfo device, List<Object> parameters) {
+        StringBuilder conditions = new StringBuilder();
+        String family = device.browserFamily();
         if (family == null) {
-            sameDevice.append(" and BROWSER is null");
+            conditions.append(" and BROWSER is null");
         } else {
-            sameDevice.append(" and (BROWSER = ? or BROWSER like ? escape '!')");
+            conditions.append(" and (BROWSER = ? or BROWSER like ? escape '!')");
             parameters.addAll(List.of(family, LIKE_SPECIAL.matcher(family).replaceAll("!$0") + "/%"));
         }
         if (device.os() == null) {
-            sameDevice.append(" and OS is null");
+            conditions.append(" and OS is null");
         } else {
-            sameDevice.append(" and OS = ?");
+            conditions.append(" and OS = ?");
             parameters.add(device.os());
         }
-        sameDevice.append(')');
-        parameters.addAll(List.of(realmId, userId, keycloakSessionId));
-        return new NewDeviceQuery(sameDevice.toString(),
-                "exists(select 1 from SM_SESSION where REALM_ID = ? and USER_ID = ? and KC_SESSION_ID <> ?)",
-                List.copyOf(parameters));
+        return conditions.toString();
     }
 }

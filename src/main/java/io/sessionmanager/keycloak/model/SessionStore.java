@@ -173,11 +173,14 @@ public final class SessionStore {
      * just inserted.
      */
     public Optional<SessionRecord> findCommittedOwned(String realmId, String userId, String keycloakSessionId) {
-        return owned(em.createQuery("select r from SessionRecord r where r.keycloakSessionId = :kcId", SessionRecord.class)
+        // Someone else's record is not released here: that commits an update of the row this read
+        // just locked, from a transaction of its own, which would wait on this one.
+        return em.createQuery("select r from SessionRecord r where r.keycloakSessionId = :kcId", SessionRecord.class)
                 .setParameter("kcId", keycloakSessionId)
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .getResultList().stream()
-                .findFirst(), realmId, userId);
+                .filter(r -> r.isOwnedBy(realmId, userId))
+                .findFirst();
     }
 
     private Optional<SessionRecord> owned(Optional<SessionRecord> found, String realmId, String userId) {

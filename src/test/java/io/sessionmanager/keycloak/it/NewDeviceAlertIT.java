@@ -227,6 +227,7 @@ class NewDeviceAlertIT {
         String ritaId = realm.createUser("rita");
         Tokens own = signIn("rita", CHROME_ON_WINDOWS);
         Tokens intruder = signIn("rita", FIREFOX_ON_LINUX);
+        signIn("rita", FIREFOX_ON_LINUX); // the intruder's second session: the device was new an instant ago
         String link = notMeLink(Mailbox.part(onlyMailTo("rita"), "text/plain"));
         Browser phone = realm.browser(FIREFOX_ON_LINUX);
 
@@ -255,7 +256,8 @@ class NewDeviceAlertIT {
         realm.browser(CHROME_ON_WINDOWS).loginUpdatingPassword("rita", TestRealm.PASSWORD, "after-an-intruder");
         assertThat(requiredActions(ritaId)).isEmpty();
         realm.login("rita", "after-an-intruder", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
-        assertThat(mailsTo("rita", MAIL_WAIT_MILLIS)).as("the reported device is new again").hasSize(2);
+        assertThat(mailsTo("rita", MAIL_WAIT_MILLIS)).as("the reported device is new again, whatever else came from it")
+                .hasSize(2);
 
         Http.Reply reused = realm.browser(FIREFOX_ON_LINUX).open(link);
         assertThat(reused.status()).isEqualTo(400);
