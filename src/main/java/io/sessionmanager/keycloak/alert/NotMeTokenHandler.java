@@ -41,8 +41,9 @@ import java.util.Optional;
  * that one session through {@link SessionRevoker} ({@code USER_REPORTED}). Whoever holds the mail
  * gets no more than that: no password form, as the realm's own reset flow may ask for more (or
  * forbid it). A user with a password stored here gets the update-password required action, so
- * their next full sign-in chooses a new one; others are told where their password is managed. A
- * link works once, for the address it was mailed to; Keycloak refuses expired or forged ones.
+ * their next sign-in (single sign-on included) chooses a new one; others are told where their
+ * password is managed. A link works once, for the address it was mailed to; Keycloak refuses
+ * expired or forged ones.
  */
 public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeToken> implements OnSupportedKeycloak {
 
