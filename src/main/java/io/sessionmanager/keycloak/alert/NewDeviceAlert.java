@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,13 +50,9 @@ public final class NewDeviceAlert {
     private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
     private static final Set<String> WITHOUT_LINKS = ConcurrentHashMap.newKeySet();
 
-    /**
-     * What the mail says, copied out of the sign-in's transaction: {@code recognisedDevice} is the
-     * device's name when the parser recognised it (else null), {@code device} what the body shows.
-     */
+    /** What the mail says, copied out of the sign-in's transaction. */
     private record NewSignIn(String realmId, String userId, String sessionId, String onePerInterval,
-                             String recognisedDevice, String device, String ipAddress, String clientId, long at,
-                             URI serverUri) {
+                             DeviceInfo device, String ipAddress, String clientId, long at, URI serverUri) {
     }
 
     private NewDeviceAlert() {
@@ -72,8 +69,8 @@ public final class NewDeviceAlert {
             return;
         }
         NewSignIn signIn = new NewSignIn(realm.getId(), record.getUserId(), record.getId(),
-                onePerInterval(realm.getId(), record), record.getDeviceInfo().recognisedSummary().orElse(null),
-                record.getDeviceInfo().shownSummary(), record.getIpAddress(), clientId, record.getCreatedAt(), serverUri);
+                onePerInterval(realm.getId(), record), record.getDeviceInfo(), record.getIpAddress(), clientId,
+                record.getCreatedAt(), serverUri);
         Duration linkLifespan = config.settings().notMeLinkLifespan();
         KeycloakSessionFactory factory = s.getKeycloakSessionFactory();
         s.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
@@ -135,11 +132,13 @@ public final class NewDeviceAlert {
         if (!s.singleUseObjects().putIfAbsent(signIn.onePerInterval(), MAIL_INTERVAL_SECONDS)) {
             return;
         }
+        // A device the parser did not recognise is not named in the subject: its words are the user agent's.
+        Optional<String> recognised = signIn.device().recognisedSummary();
+        List<Object> subjectAttributes = recognised.isPresent() ? List.of(recognised.get()) : List.of();
         try {
             s.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
-                    .send(signIn.recognisedDevice() == null ? SUBJECT_UNRECOGNISED : SUBJECT,
-                            signIn.recognisedDevice() == null ? List.of() : List.of(signIn.recognisedDevice()),
-                            TEMPLATE, attributes(s, realm, user, signIn, linkLifespan));
+                    .send(recognised.isPresent() ? SUBJECT : SUBJECT_UNRECOGNISED, subjectAttributes, TEMPLATE,
+                            attributes(s, realm, user, signIn, linkLifespan));
         } catch (EmailException e) {
             failed(signIn, e);
         }
@@ -149,7 +148,7 @@ public final class NewDeviceAlert {
                                                   NewSignIn signIn, Duration linkLifespan) {
         Locale locale = s.getContext().resolveLocale(user);
         Map<String, Object> attributes = new HashMap<>();
-        attributes.put("device", signIn.device());
+        attributes.put("device", signIn.device().shownSummary());
         attributes.put("ipAddress", signIn.ipAddress() == null ? "-" : signIn.ipAddress());
         attributes.put("signedInAt", DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale)
                 .withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(signIn.at())) + " UTC");

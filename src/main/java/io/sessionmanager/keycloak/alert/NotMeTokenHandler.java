@@ -123,8 +123,9 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
     private static boolean asksForNewPassword(RealmModel realm, UserModel user) {
         RequiredActionProviderModel updatePassword =
                 realm.getRequiredActionProviderByAlias(UserModel.RequiredAction.UPDATE_PASSWORD.name());
-        if (updatePassword == null || !updatePassword.isEnabled()
-                || user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).findAny().isEmpty()) {
+        boolean storedPassword = user.credentialManager()
+                .getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).findAny().isPresent();
+        if (updatePassword == null || !updatePassword.isEnabled() || !storedPassword) {
             return false;
         }
         try {

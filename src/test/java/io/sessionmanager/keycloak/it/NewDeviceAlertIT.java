@@ -94,7 +94,7 @@ class NewDeviceAlertIT {
         unaddressed.login("ivo", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
         assertThat(passwordGrantNamingHost(unaddressed, "evil.example", "ivo", FIREFOX_ON_LINUX))
                 .startsWith("HTTP/1.1 200");
-        unaddressed.login("ivo", "openid", Map.of("User-Agent", NewDeviceAlertIT.EDGE_ON_MAC));
+        unaddressed.login("ivo", "openid", Map.of("User-Agent", EDGE_ON_MAC));
 
         for (long deadline = System.currentTimeMillis() + MAIL_WAIT_MILLIS;
              mailbox.to("ivo@example.org").size() < 2 && System.currentTimeMillis() < deadline; ) {
