@@ -269,7 +269,7 @@ test("\"This wasn't me\" in the new-device email ends that session, and shows no
   await phone.goto(link);
   await phone.getByText("This ends the session signed in from Firefox 121 on Linux").waitFor();
   assert.equal((await refresh(intruder.refresh_token)).status, 200, "nothing ends before confirming");
-  await phone.getByRole("link", { name: /proceed/ }).click();
+  await phone.getByRole("button", { name: "End that session" }).click();
   await phone.getByText("The next time you sign in, you will be asked to choose a new password").waitFor();
   assert.equal(await phone.locator("#password-new").count(), 0);
   const refused = await refresh(intruder.refresh_token);

@@ -45,7 +45,7 @@ public final class MalformedContentTypeResource {
     }
 
     /** This resource when the request's {@code Content-Type} does not parse, otherwise {@code api}'s. */
-    static Object orElse(KeycloakSession session, RealmModel realm, Supplier<Object> api) {
+    public static Object orElse(KeycloakSession session, RealmModel realm, Supplier<Object> api) {
         String contentType = session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.CONTENT_TYPE);
         return contentType == null || parses(contentType) ? api.get() : new MalformedContentTypeResource(session, realm);
     }

@@ -236,7 +236,7 @@ class NewDeviceAlertIT {
         assertThat(confirmation.body()).contains("This ends the session signed in from Firefox 121 on Linux");
         assertThat(realm.refresh(intruder.refreshToken()).status()).as("not ended before confirming").isEqualTo(200);
 
-        Http.Reply ended = phone.proceed(confirmation);
+        Http.Reply ended = phone.confirmNotMe(confirmation);
         assertThat(ended.status()).isEqualTo(200);
         assertThat(ended.body()).contains("The next time you sign in, you will be asked to choose a new password")
                 .doesNotContain("kc-passwd-update-form", "password-new");
@@ -264,6 +264,58 @@ class NewDeviceAlertIT {
         assertThat(reused.body()).contains("kc-error-message");
     }
 
+    /**
+     * Opening the link, or anything a mail scanner does with the page it opens, ends nothing: only
+     * the page's own form, posted with its one-time code from the browser that opened it.
+     */
+    @Test
+    void onlyThePagesOwnFormFromItsOwnBrowserEndsTheSession() throws Exception {
+        realm.createUser("olga");
+        signIn("olga", CHROME_ON_WINDOWS);
+        Tokens intruder = signIn("olga", FIREFOX_ON_LINUX);
+        String link = notMeLink(Mailbox.part(onlyMailTo("olga"), "text/plain"));
+        Browser scanner = realm.browser(FIREFOX_ON_LINUX);
+        Browser.NotMeForm form = scanner.notMeForm(scanner.open(link));
+
+        Http.Reply followed = scanner.open(form.action());
+        Http.Reply fromElsewhere = realm.browser(FIREFOX_ON_LINUX).submit(form, "all");
+        Http.Reply forgedCode = scanner.submit(new Browser.NotMeForm(form.action(), "forged"), "all");
+
+        assertThat(followed.status()).isEqualTo(405);
+        assertThat(fromElsewhere.status()).isEqualTo(400);
+        assertThat(fromElsewhere.body()).contains("This page has expired");
+        assertThat(forgedCode.status()).isEqualTo(400);
+        assertThat(realm.refresh(intruder.refreshToken()).status()).as("nothing ended").isEqualTo(200);
+
+        Http.Reply ended = scanner.confirmNotMe(scanner.open(link));
+        assertThat(ended.status()).as("the link is not spent by refused attempts").isEqualTo(200);
+        assertRefreshRefused(realm.refresh(intruder.refreshToken()));
+    }
+
+    /** Not sure which sessions are theirs, the user ends every one: the reported one as reported. */
+    @Test
+    void theLinkCanEndEverySessionOfTheUser() throws Exception {
+        String veraId = realm.createUser("vera");
+        Tokens own = signIn("vera", CHROME_ON_WINDOWS);
+        Tokens intruder = signIn("vera", FIREFOX_ON_LINUX);
+        String link = notMeLink(Mailbox.part(onlyMailTo("vera"), "text/plain"));
+        Browser phone = realm.browser(EDGE_ON_MAC);
+
+        Browser.NotMeForm form = phone.notMeForm(phone.open(link));
+        Http.Reply ended = phone.submit(form, "all");
+
+        assertThat(ended.status()).isEqualTo(200);
+        assertThat(ended.body()).contains("Every session of your account has ended")
+                .doesNotContain("kc-passwd-update-form", "password-new");
+        assertRefreshRefused(realm.refresh(intruder.refreshToken()));
+        assertRefreshRefused(realm.refresh(own.refreshToken()));
+        JsonNode history = realm.admin().mustGet(realm.adminApi() + "/users/" + veraId + "/sessions/history").json();
+        Map<String, String> reasons = new HashMap<>();
+        history.forEach(s -> reasons.put(s.path("device").path("browser").asText().split("/")[0], s.path("endReason").asText()));
+        assertThat(reasons).containsEntry("Firefox", "USER_REPORTED").containsEntry("Chrome", "LOGOUT_EVERYWHERE");
+        assertThat(requiredActions(veraId)).containsExactly("UPDATE_PASSWORD");
+    }
+
     /** A user whose password is not stored here (a directory's, an identity provider's, or none) is told where it lives. */
     @Test
     void aUserWithoutAPasswordHereIsToldWhereToChangeIt() throws Exception {
@@ -279,7 +331,7 @@ class NewDeviceAlertIT {
         }
 
         Browser phone = keepsSessions.browser(FIREFOX_ON_LINUX);
-        Http.Reply ended = phone.proceed(phone.open(link));
+        Http.Reply ended = phone.confirmNotMe(phone.open(link));
 
         assertThat(ended.body()).contains("Change your password where it is managed")
                 .doesNotContain("kc-passwd-update-form", "password-new");

@@ -177,7 +177,7 @@ class RevocationRaceIT {
                 Http.Reply confirmation = phone.open(notMeLinkSentTo(mailbox, username + "@example.org"));
 
                 RevocationRace.Outcome race = RevocationRace.run(reporting, tokens, refreshers,
-                        () -> phone.proceed(confirmation));
+                        () -> phone.confirmNotMe(confirmation));
 
                 race.assertHeld(userId);
                 RaceRounds.assertGoneFromAllLists(reporting, race, victim, owner);

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class Browser {
 
-    private static final Pattern PROCEED_LINK = Pattern.compile("href=\"([^\"]*login-actions/action-token[^\"]*)\"");
+    private static final Pattern SESSION_CODE = Pattern.compile("name=\"session_code\" value=\"([^\"]+)\"");
     private static final Pattern TOTP_SECRET = Pattern.compile("name=\"totpSecret\" value=\"([^\"]+)\"");
     private static final Pattern FORGOT_PASSWORD_LINK = Pattern.compile("href=\"([^\"]*login-actions/reset-credentials[^\"]*)\"");
 
@@ -116,13 +116,26 @@ public final class Browser {
         return get(url);
     }
 
-    /** Follows the "proceed" link of one of Keycloak's info pages. */
-    public Http.Reply proceed(Http.Reply infoPage) {
-        Matcher link = PROCEED_LINK.matcher(infoPage.body());
-        if (!link.find()) {
-            throw new AssertionError("No link to proceed on the page: " + infoPage.status() + " " + infoPage.body());
+    /** The confirmation form on the page a "This wasn't me" link opens: where it posts, and its one-time code. */
+    public record NotMeForm(String action, String sessionCode) {
+    }
+
+    public NotMeForm notMeForm(Http.Reply page) {
+        Matcher code = SESSION_CODE.matcher(page.body());
+        if (!code.find()) {
+            throw new AssertionError("No confirmation form on the page: " + page.status() + " " + page.body());
         }
-        return get(absolute(unescape(link.group(1))));
+        return new NotMeForm(formAction(page, "kc-not-me-form"), code.group(1));
+    }
+
+    /** Presses "End that session" ({@code reported}) or "End every session" ({@code all}), from this browser. */
+    public Http.Reply submit(NotMeForm form, String button) {
+        return post(form.action(), Map.of("session_code", form.sessionCode(), "end", button));
+    }
+
+    /** Presses "End that session" on the page a "This wasn't me" link opens. */
+    public Http.Reply confirmNotMe(Http.Reply page) {
+        return submit(notMeForm(page), "reported");
     }
 
     /** Fills in Keycloak's update-password page. */
