@@ -39,7 +39,7 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
      * rename hold it under that name, and the console would show the server's default in their place.
      */
     private static final List<String> FIELDS = List.of(SessionPolicy.MAX_INACTIVITY, SessionPolicy.HISTORY_RETENTION,
-            SessionPolicy.REVOKE_ON_PASSWORD_CHANGE, SessionPolicy.NOTIFY_NEW_DEVICE);
+            SessionPolicy.REVOKE_ON_PASSWORD_CHANGE, SessionPolicy.NOTIFY_NEW_DEVICE, SessionPolicy.REAUTHENTICATE_WITHIN);
 
     private List<ProviderConfigProperty> properties = List.of();
 
@@ -139,6 +139,9 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
                 .property().name(SessionPolicy.NOTIFY_NEW_DEVICE).type(ProviderConfigProperty.BOOLEAN_TYPE)
                 .label("sessionManagerNotifyNewDevice").helpText("sessionManagerNotifyNewDeviceHelp")
                 .defaultValue(defaults.notifyNewDevice()).add()
+                .property().name(SessionPolicy.REAUTHENTICATE_WITHIN).type(ProviderConfigProperty.STRING_TYPE)
+                .label("sessionManagerReauthenticateWithin").helpText("sessionManagerReauthenticateWithinHelp")
+                .defaultValue(SessionPolicy.format(defaults.reauthenticateWithin())).required(true).add()
                 .build();
     }
 

@@ -19,6 +19,7 @@ public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterv
     /** The old name of {@link #REVOKE_ON_CREDENTIAL_CHANGE}, still read when the new one is not set. */
     public static final String REVOKE_ON_PASSWORD_CHANGE = "revoke-on-password-change";
     public static final String NOTIFY_NEW_DEVICE = "notify-new-device";
+    public static final String REAUTHENTICATE_WITHIN = "reauthenticate-within";
     public static final String CLEANUP_INTERVAL = "cleanup-interval";
     public static final String CLEANUP_INITIAL_DELAY = "cleanup-initial-delay";
     public static final String CLEANUP_BATCH_SIZE = "cleanup-batch-size";
@@ -53,7 +54,9 @@ public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterv
                         SessionPolicy.format(defaults.historyRetention())),
                 SessionPolicy.REVOKE_ON_CREDENTIAL_CHANGE, config.get(REVOKE_ON_CREDENTIAL_CHANGE,
                         config.get(REVOKE_ON_PASSWORD_CHANGE, defaults.revokeOnCredentialChange().name())),
-                SessionPolicy.NOTIFY_NEW_DEVICE, config.getBoolean(NOTIFY_NEW_DEVICE, defaults.notifyNewDevice())));
+                SessionPolicy.NOTIFY_NEW_DEVICE, config.getBoolean(NOTIFY_NEW_DEVICE, defaults.notifyNewDevice()),
+                SessionPolicy.REAUTHENTICATE_WITHIN, config.get(REAUTHENTICATE_WITHIN,
+                        SessionPolicy.format(defaults.reauthenticateWithin()))));
         return new ServerSettings(policy,
                 SessionPolicy.duration(CLEANUP_INTERVAL, config.get(CLEANUP_INTERVAL, DEFAULT_CLEANUP_INTERVAL.toString())),
                 SessionPolicy.duration(CLEANUP_INITIAL_DELAY, config.get(CLEANUP_INITIAL_DELAY,

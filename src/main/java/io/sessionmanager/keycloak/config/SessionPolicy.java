@@ -8,11 +8,12 @@ import java.util.Objects;
 
 /**
  * A realm's session policy: how long a session may sit unused, how long ended sessions are kept,
- * what a change of sign-in factor (password, OTP, passkey) ends, and whether new devices are
- * announced by email.
+ * what a change of sign-in factor (password, OTP, passkey) ends, whether new devices are
+ * announced by email, and how recent a user's sign-in must be to end sessions ({@code PT0S}: any).
  */
 public record SessionPolicy(Duration maxInactivity, Duration historyRetention,
-                            RevokeOnCredentialChange revokeOnCredentialChange, boolean notifyNewDevice) {
+                            RevokeOnCredentialChange revokeOnCredentialChange, boolean notifyNewDevice,
+                            Duration reauthenticateWithin) {
 
     public static final String MAX_INACTIVITY = "maxInactivity";
     public static final String HISTORY_RETENTION = "historyRetention";
@@ -20,15 +21,24 @@ public record SessionPolicy(Duration maxInactivity, Duration historyRetention,
     /** The old name of {@link #REVOKE_ON_CREDENTIAL_CHANGE}, from when it covered passwords only: still read and shown. */
     public static final String REVOKE_ON_PASSWORD_CHANGE = "revokeOnPasswordChange";
     public static final String NOTIFY_NEW_DEVICE = "notifyNewDevice";
+    public static final String REAUTHENTICATE_WITHIN = "reauthenticateWithin";
 
     private static final Duration TEN_YEARS = Duration.ofDays(3650);
 
+    /**
+     * Ten minutes to end sessions after signing in: enough to read the list and act in one sitting
+     * (after a new-device email, say) without a second prompt; a token of an older sign-in, stolen or
+     * left open, must show a factor again first (docs/SECURITY.md, "Asking for a recent sign-in").
+     */
+    public static final Duration DEFAULT_REAUTHENTICATE_WITHIN = Duration.ofMinutes(10);
+
     public static final SessionPolicy DEFAULT = new SessionPolicy(Duration.ofDays(7), Duration.ofDays(30),
-            RevokeOnCredentialChange.OTHERS, false);
+            RevokeOnCredentialChange.OTHERS, false, DEFAULT_REAUTHENTICATE_WITHIN);
 
     public SessionPolicy {
         requireWithin(MAX_INACTIVITY, maxInactivity, Duration.ofSeconds(1));
         requireWithin(HISTORY_RETENTION, historyRetention, Duration.ZERO);
+        requireWithin(REAUTHENTICATE_WITHIN, reauthenticateWithin, Duration.ZERO);
         if (revokeOnCredentialChange == null) {
             throw new IllegalArgumentException(REVOKE_ON_CREDENTIAL_CHANGE + " must be OTHERS, ALL or NONE");
         }
@@ -68,13 +78,15 @@ public record SessionPolicy(Duration maxInactivity, Duration historyRetention,
     private SessionPolicy with(String field, Object value) {
         return switch (field) {
             case MAX_INACTIVITY -> new SessionPolicy(duration(field, value), historyRetention,
-                    revokeOnCredentialChange, notifyNewDevice);
+                    revokeOnCredentialChange, notifyNewDevice, reauthenticateWithin);
             case HISTORY_RETENTION -> new SessionPolicy(maxInactivity, duration(field, value),
-                    revokeOnCredentialChange, notifyNewDevice);
+                    revokeOnCredentialChange, notifyNewDevice, reauthenticateWithin);
             case REVOKE_ON_CREDENTIAL_CHANGE -> new SessionPolicy(maxInactivity, historyRetention,
-                    revokeOnCredentialChange(value), notifyNewDevice);
+                    revokeOnCredentialChange(value), notifyNewDevice, reauthenticateWithin);
             case NOTIFY_NEW_DEVICE -> new SessionPolicy(maxInactivity, historyRetention, revokeOnCredentialChange,
-                    bool(field, value));
+                    bool(field, value), reauthenticateWithin);
+            case REAUTHENTICATE_WITHIN -> new SessionPolicy(maxInactivity, historyRetention, revokeOnCredentialChange,
+                    notifyNewDevice, duration(field, value));
             default -> throw new IllegalArgumentException("Unknown field '" + field + "'");
         };
     }
@@ -83,7 +95,8 @@ public record SessionPolicy(Duration maxInactivity, Duration historyRetention,
     public Map<String, Object> toMap() {
         return Map.of(MAX_INACTIVITY, format(maxInactivity), HISTORY_RETENTION, format(historyRetention),
                 REVOKE_ON_CREDENTIAL_CHANGE, revokeOnCredentialChange.name(),
-                REVOKE_ON_PASSWORD_CHANGE, revokeOnCredentialChange.name(), NOTIFY_NEW_DEVICE, notifyNewDevice);
+                REVOKE_ON_PASSWORD_CHANGE, revokeOnCredentialChange.name(), NOTIFY_NEW_DEVICE, notifyNewDevice,
+                REAUTHENTICATE_WITHIN, format(reauthenticateWithin));
     }
 
     /** ISO-8601 in whole days when it is whole days ("P7D" rather than "PT168H"). */

@@ -18,7 +18,7 @@ final class StoredPolicies {
     private static final Logger LOG = Logger.getLogger(StoredPolicies.class);
 
     static final List<String> FIELDS = List.of(SessionPolicy.MAX_INACTIVITY, SessionPolicy.HISTORY_RETENTION,
-            SessionPolicy.REVOKE_ON_CREDENTIAL_CHANGE, SessionPolicy.NOTIFY_NEW_DEVICE);
+            SessionPolicy.REVOKE_ON_CREDENTIAL_CHANGE, SessionPolicy.NOTIFY_NEW_DEVICE, SessionPolicy.REAUTHENTICATE_WITHIN);
 
     private final SessionPolicy defaults;
     private final Map<String, Parsed> byRealmId = new ConcurrentHashMap<>();

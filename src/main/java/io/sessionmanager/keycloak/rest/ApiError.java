@@ -20,16 +20,18 @@ public final class ApiError extends RuntimeException {
     private final Response.Status status;
     private final String error;
     private final String allowedMethods;
+    private final Long maxAge;
 
     private ApiError(Response.Status status, String error, String description) {
-        this(status, error, description, null);
+        this(status, error, description, null, null);
     }
 
-    private ApiError(Response.Status status, String error, String description, String allowedMethods) {
+    private ApiError(Response.Status status, String error, String description, String allowedMethods, Long maxAge) {
         super(description, null, false, false);
         this.status = status;
         this.error = error;
         this.allowedMethods = allowedMethods;
+        this.maxAge = maxAge;
     }
 
     public static ApiError badRequest(String description) {
@@ -38,6 +40,11 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError unauthorized(String description) {
         return new ApiError(Response.Status.UNAUTHORIZED, "invalid_token", description);
+    }
+
+    /** RFC 9470's step-up challenge: sign in again, at most {@code maxAge} seconds before the request. */
+    public static ApiError signInAgain(String description, long maxAge) {
+        return new ApiError(Response.Status.UNAUTHORIZED, "insufficient_user_authentication", description, null, maxAge);
     }
 
     public static ApiError forbidden(String description) {
@@ -55,11 +62,17 @@ public final class ApiError extends RuntimeException {
     /** A 405 with the {@code Allow} header HTTP requires, naming {@code allowed}. */
     public static ApiError methodNotAllowed(String... allowed) {
         String methods = String.join(", ", allowed);
-        return new ApiError(Response.Status.METHOD_NOT_ALLOWED, "method_not_allowed", "Use " + methods, methods);
+        return new ApiError(Response.Status.METHOD_NOT_ALLOWED, "method_not_allowed", "Use " + methods, methods, null);
     }
 
     public Response.Status status() {
         return status;
+    }
+
+    private String challenge(String realmName) {
+        String challenge = "Bearer realm=\"" + realmName + "\"";
+        return maxAge == null ? challenge : challenge + ", error=\"" + error + "\", error_description=\""
+                + getMessage() + "\", max_age=" + maxAge;
     }
 
     public Response toResponse(String realmName) {
@@ -69,7 +82,7 @@ public final class ApiError extends RuntimeException {
         Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body)
                 .header(HttpHeaders.CACHE_CONTROL, NO_STORE);
         if (status == Response.Status.UNAUTHORIZED) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + realmName + "\"");
+            response.header(HttpHeaders.WWW_AUTHENTICATE, challenge(realmName));
         }
         if (allowedMethods != null) {
             response.header(HttpHeaders.ALLOW, allowedMethods);

@@ -2,15 +2,20 @@ package io.sessionmanager.keycloak.rest;
 
 import io.sessionmanager.keycloak.compat.TokenAlgorithm;
 import io.sessionmanager.keycloak.compat.TokenCors;
+import io.sessionmanager.keycloak.config.SessionManagerConfig;
+import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.revoke.InactivityGuard;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.core.HttpHeaders;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.AccountRoles;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.AccessTokenIntrospectionProvider;
 import org.keycloak.protocol.oidc.AccessTokenIntrospectionProviderFactory;
 import org.keycloak.protocol.oidc.TokenIntrospectionProvider;
@@ -18,7 +23,10 @@ import org.keycloak.representations.AccessToken;
 import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.Auth;
+import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
+
+import java.time.Duration;
 
 /**
  * Checks the bearer token the way Keycloak's own account REST API does, so admins control access
@@ -28,14 +36,17 @@ import org.keycloak.services.managers.AuthenticationManager.AuthResult;
  */
 final class CallerAuthenticator {
 
-    /** What a request wants to do, and so which account roles it needs. */
+    /** What a request wants to do, and so which account roles it needs, and whether a recent sign-in. */
     enum Access {
-        READ(AccountRoles.VIEW_PROFILE, AccountRoles.MANAGE_ACCOUNT),
-        MANAGE(AccountRoles.MANAGE_ACCOUNT);
+        READ(false, AccountRoles.VIEW_PROFILE, AccountRoles.MANAGE_ACCOUNT),
+        /** Ending sessions: ASVS 5.0 7.5.2 asks the user to authenticate again first (the realm's {@code reauthenticateWithin}). */
+        END_SESSIONS(true, AccountRoles.MANAGE_ACCOUNT);
 
+        private final boolean recentSignIn;
         private final String[] roles;
 
-        Access(String... roles) {
+        Access(boolean recentSignIn, String... roles) {
+            this.recentSignIn = recentSignIn;
             this.roles = roles;
         }
     }
@@ -68,7 +79,33 @@ final class CallerAuthenticator {
         if (!auth.hasOneOfAppRole(account, access.roles)) {
             throw ApiError.forbidden("The token lacks the account role this request needs");
         }
+        if (access.recentSignIn) {
+            requireSignInWithin(session.getProvider(SessionManagerConfig.class).policy(realm).reauthenticateWithin(),
+                    signedInAt(token, result.getSession()));
+        }
         return new Caller(result.getUser(), result.getSession().getId());
+    }
+
+    /**
+     * When the user last showed credentials for this token: its {@code auth_time}; without that
+     * claim (a client without Keycloak's {@code basic} scope), the session's own note of it; without
+     * that (a password grant, which starts a session of its own each time), the session's start.
+     */
+    private static long signedInAt(AccessToken token, UserSessionModel userSession) {
+        if (token.getAuth_time() != null) {
+            return token.getAuth_time();
+        }
+        String note = userSession.getNote(AuthenticationManager.AUTH_TIME);
+        return note != null ? Long.parseLong(note) : userSession.getStarted();
+    }
+
+    /** RFC 9470: a token whose sign-in is older gets a challenge naming the {@code max_age} to sign in again with. */
+    private static void requireSignInWithin(Duration within, long authTime) {
+        if (within.isZero() || Time.currentTime() - authTime <= within.toSeconds()) {
+            return;
+        }
+        throw ApiError.signInAgain("Ending sessions needs a sign-in within the last " + SessionPolicy.format(within)
+                + ": sign in again (max_age=" + within.toSeconds() + ") and repeat the request", within.toSeconds());
     }
 
     private AuthResult bearerToken() {
@@ -103,7 +140,8 @@ final class CallerAuthenticator {
 
     private void allowOrigin(AccessToken token) {
         try {
-            TokenCors.checkAllowedOrigins(session, Cors.builder(), token).allowedMethods(METHODS).auth().add();
+            TokenCors.checkAllowedOrigins(session, Cors.builder(), token).allowedMethods(METHODS)
+                    .exposedHeaders(HttpHeaders.WWW_AUTHENTICATE).auth().add();
         } catch (ForbiddenException e) {
             throw ApiError.forbidden("Origin not allowed for the token's client");
         }

@@ -98,7 +98,7 @@ public final class SessionsResource {
     @DELETE
     @Path("{id}")
     public Response revoke(@PathParam("id") String id) {
-        return respond(Access.MANAGE, caller -> {
+        return respond(Access.END_SESSIONS, caller -> {
             SessionRecord record = find(caller, id).orElseThrow(SessionsResource::noSuchSession);
             SessionRevoker.of(session, realm).revoke(record, EndReason.USER_REVOKED);
             return Response.noContent().header(HttpHeaders.CACHE_CONTROL, ApiError.NO_STORE).build();
@@ -108,7 +108,7 @@ public final class SessionsResource {
     /** "Log out everywhere", offline sessions included; with {@code keepCurrent=true}, "sign out other devices". */
     @DELETE
     public Response revokeAll(@QueryParam("keepCurrent") String keepCurrent) {
-        return respond(Access.MANAGE, caller -> {
+        return respond(Access.END_SESSIONS, caller -> {
             boolean keep = parseBoolean("keepCurrent", keepCurrent);
             long revoked = new UserSessions(session, realm)
                     .revokeAll(caller.user(), EndReason.LOGOUT_EVERYWHERE, keep ? caller.sessionId() : null);

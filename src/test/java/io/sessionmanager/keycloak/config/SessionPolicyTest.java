@@ -17,7 +17,8 @@ class SessionPolicyTest {
     @Test
     void defaultsAreSevenDaysThirtyDaysOthersAndNoEmail() {
         assertThat(SessionPolicy.DEFAULT.toMap()).isEqualTo(Map.of("maxInactivity", "P7D", "historyRetention", "P30D",
-                "revokeOnCredentialChange", "OTHERS", "revokeOnPasswordChange", "OTHERS", "notifyNewDevice", false));
+                "revokeOnCredentialChange", "OTHERS", "revokeOnPasswordChange", "OTHERS", "notifyNewDevice", false,
+                "reauthenticateWithin", "PT10M"));
     }
 
     @Test
@@ -45,7 +46,7 @@ class SessionPolicyTest {
         SessionPolicy changed = SessionPolicy.DEFAULT.with(Map.of("maxInactivity", "PT12H", "notifyNewDevice", true));
 
         assertThat(changed).isEqualTo(new SessionPolicy(Duration.ofHours(12), Duration.ofDays(30),
-                RevokeOnCredentialChange.OTHERS, true));
+                RevokeOnCredentialChange.OTHERS, true, Duration.ofMinutes(10)));
         assertThat(changed.toMap()).containsEntry("maxInactivity", "PT12H");
     }
 
@@ -69,6 +70,8 @@ class SessionPolicyTest {
                 Map.of("revokeOnCredentialChange", "SOMETIMES"),
                 Map.of("revokeOnCredentialChange", "ALL", "revokeOnPasswordChange", "NONE"),
                 Map.of("notifyNewDevice", "yes"),
+                Map.of("reauthenticateWithin", "PT-1M"),
+                Map.of("reauthenticateWithin", "10 minutes"),
                 Map.of("unknown", "x"),
                 nullValue);
     }

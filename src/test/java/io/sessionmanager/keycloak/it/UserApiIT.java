@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionmanager.keycloak.it.support.Browser;
 import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
@@ -294,4 +295,50 @@ class UserApiIT {
         }
     }
 
+
+    /** ASVS 5.0 7.5.2, RFC 9470: ending sessions through this API takes a recent sign-in; reading does not. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class RecentSignIn {
+
+        private static final String FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+        private TestRealm strict;
+
+        @BeforeAll
+        void createRealm(KeycloakServer server) {
+            strict = TestRealm.create(server, "user-api-recent-sign-in",
+                    Map.of("attributes", Map.of("sessionManager.reauthenticateWithin", "PT2S")));
+        }
+
+        @Test
+        void anOlderSignInIsChallengedOnEveryEndingAndSigningInAgainWithMaxAgeEnds() throws InterruptedException {
+            String userId = strict.createUser("stan");
+            Browser browser = strict.browser(FIREFOX);
+            Tokens signedIn = browser.login("stan", TestRealm.PASSWORD);
+            Tokens other = strict.login("stan");
+            String otherId = currentId(strict, other);
+            Thread.sleep(3000);
+            Tokens refreshed = Tokens.of(strict.refresh(signedIn.refreshToken()).json());
+
+            for (Http.Reply refused : List.of(revoke(strict, refreshed, otherId), revoke(strict, other, otherId),
+                    Http.delete(strict.sessionsUrl() + "?keepCurrent=true", refreshed.accessToken()),
+                    Http.delete(strict.sessionsUrl(), refreshed.accessToken()))) {
+                assertThat(refused.status()).isEqualTo(401);
+                assertThat(refused.json().path("error").asText()).isEqualTo("insufficient_user_authentication");
+                assertThat(refused.header("WWW-Authenticate")).startsWith("Bearer realm=\"user-api-recent-sign-in\"")
+                        .contains("error=\"insufficient_user_authentication\"", "error_description=\"", "max_age=2");
+            }
+            assertThat(list(strict, refreshed)).as("reading needs no new sign-in").hasSize(2);
+            assertThat(strict.refresh(other.refreshToken()).status()).as("nothing ended").isEqualTo(200);
+
+            Tokens again = browser.signInAgain("stan", TestRealm.PASSWORD, 2);
+
+            assertThat(revoke(strict, again, otherId).status()).isEqualTo(204);
+            assertRefreshRefused(strict.refresh(other.refreshToken()));
+            Thread.sleep(3000);
+            assertThat(strict.admin().delete(strict.adminApi() + "/users/" + userId + "/sessions").status())
+                    .as("the admin API asks the administrator nothing more").isEqualTo(200);
+            assertRefreshRefused(strict.refresh(again.refreshToken()));
+        }
+    }
 }

@@ -42,6 +42,11 @@ public final class Browser {
         return loginWith("&prompt=login", username, password);
     }
 
+    /** Signs in where this browser is signed in already, asking Keycloak for a sign-in at most {@code maxAge} seconds old (RFC 9470). */
+    public Tokens signInAgain(String username, String password, long maxAge) {
+        return loginWith("&max_age=" + maxAge, username, password);
+    }
+
     /** Signs in through the realm's identity provider {@code alias}: its login form, then back to this realm. */
     public Tokens loginThrough(String alias, String username, String password) {
         return loginWith("&kc_idp_hint=" + alias, username, password);
