@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launchChromium } from "./chromium.mjs";
 
-const { BASE_URL, REALM, USERNAME, PASSWORD, GERMAN_USERNAME, OTHER_USERNAME, PASSKEY_USERNAME, SCREENSHOT, MAIL_URL } =
-  process.env;
+const { BASE_URL, REALM, USERNAME, PASSWORD, GERMAN_USERNAME, OTHER_USERNAME, PASSKEY_USERNAME, SCREENSHOT, MAIL_URL,
+  RECENT_SIGN_IN_REALM } = process.env;
 const account = `${BASE_URL}/realms/${REALM}/account`;
 const sessionsPage = `${account}/account-security/sessions`;
 const WINDOWS_CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
@@ -63,11 +63,11 @@ async function confirm(page) {
   await page.locator("[data-testid=confirm]").click();
 }
 
-const tokenEndpoint = `${BASE_URL}/realms/${REALM}/protocol/openid-connect/token`;
+const tokenEndpoint = (realm = REALM) => `${BASE_URL}/realms/${realm}/protocol/openid-connect/token`;
 
 /** A sign-in without a browser (password grant); returns the tokens. */
-async function signInWithUserAgent(userAgent, username = USERNAME) {
-  const response = await fetch(tokenEndpoint, {
+async function signInWithUserAgent(userAgent, username = USERNAME, realm = REALM) {
+  const response = await fetch(tokenEndpoint(realm), {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", "User-Agent": userAgent },
     body: new URLSearchParams({ grant_type: "password", client_id: "test-app", username, password: PASSWORD }),
@@ -76,8 +76,8 @@ async function signInWithUserAgent(userAgent, username = USERNAME) {
   return response.json();
 }
 
-function refresh(refreshToken) {
-  return fetch(tokenEndpoint, {
+function refresh(refreshToken, realm = REALM) {
+  return fetch(tokenEndpoint(realm), {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ grant_type: "refresh_token", client_id: "test-app", refresh_token: refreshToken }),
@@ -327,3 +327,38 @@ test("registering a passkey signs the user's other devices out, and keeps this o
     { hasText: "Ended because a sign-in method was added or removed" }).waitFor();
   await page.context().close();
 });
+
+for (const [device, options, which] of [
+  ["a computer", { viewport: { width: 1280, height: 860 }, userAgent: WINDOWS_CHROME, locale: "en-US" }, {}],
+  ["a 360 px phone", PHONE, BUNDLE_ONLY],
+]) {
+  test(`on ${device}, "Sign out everywhere" after an older sign-in asks for the password, then finishes`, which, async () => {
+    // This realm asks for a sign-in at most 3 s old before sessions end (reauthenticateWithin PT3S).
+    const other = await signInWithUserAgent(FIREFOX_LINUX, USERNAME, RECENT_SIGN_IN_REALM);
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    const sessions = `${BASE_URL}/realms/${RECENT_SIGN_IN_REALM}/account/account-security/sessions`;
+    await page.goto(sessions);
+    await page.fill("#username", USERNAME);
+    await page.fill("#password", PASSWORD);
+    await page.click("#kc-login");
+    await visibleSessions(page).first().waitFor();
+    await page.waitForTimeout(3500);
+
+    await page.locator("[data-testid=sign-out-everywhere]").click();
+    await confirm(page);
+    // Keycloak's login page, asking this user for the password only.
+    await page.locator("#password").waitFor();
+    assert.equal(await page.locator("#username").count(), 0);
+    assert.equal((await refresh(other.refresh_token, RECENT_SIGN_IN_REALM)).status, 200, "nothing ends before signing in again");
+    await page.fill("#password", PASSWORD);
+    await page.click("#kc-login");
+
+    // Back on the page, the sign-out finishes: every session ends, this one too, and the login page follows.
+    await page.locator("#username").waitFor();
+    const refused = await refresh(other.refresh_token, RECENT_SIGN_IN_REALM);
+    assert.equal(refused.status, 400);
+    assert.equal((await refused.json()).error, "invalid_grant");
+    await context.close();
+  });
+}

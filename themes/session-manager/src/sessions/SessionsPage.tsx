@@ -17,13 +17,23 @@ import {
 } from "@patternfly/react-core";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type Session, SessionsApi } from "./api";
+import { ApiError, type Session, SessionsApi } from "./api";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { SessionItem } from "./SessionItem";
 
 type Load = { state: "loading" } | { state: "error"; message: string } | { state: "done"; active: Session[]; history: Session[] };
 
-type Confirmation = { title: string; body: string; confirmLabel: string; action: () => Promise<void> };
+/** What the user asked to end. */
+type Ending = { kind: "revoke"; id: string; current: boolean } | { kind: "others" } | { kind: "everywhere" };
+
+type Confirmation = { title: string; body: string; confirmLabel: string; ending: Ending };
+
+/**
+ * An ending the API refused for an older sign-in, kept in this tab while the user signs in again,
+ * with the sign-in time it was refused for: only a newer sign-in finishes it.
+ */
+const PENDING_ENDING = "session-manager.pending-ending";
+type PendingEnding = { ending: Ending; refusedAuthTime: number };
 
 /** "Signed-in sessions": every device where the user is signed in, and ending any of them. */
 export const SessionsPage = () => {
@@ -59,28 +69,60 @@ export const SessionsPage = () => {
   /** After this browser's own session ends, Keycloak's login page is the only place left to go. */
   const signInAgain = () => keycloak.login();
 
-  const run = async (action: () => Promise<void>) => {
+  const perform = async (ending: Ending) => {
+    if (ending.kind === "revoke") {
+      await api.revoke(ending.id);
+      if (ending.current) {
+        return signInAgain();
+      }
+      setNotice(t("sessionManager.revoked"));
+    } else if (ending.kind === "others") {
+      const { revoked } = await api.revokeAll(true);
+      setNotice(t("sessionManager.othersSignedOut", { count: revoked }));
+    } else {
+      await api.revokeAll(false);
+      return signInAgain();
+    }
+    await refresh();
+  };
+
+  const run = async (ending: Ending) => {
     setConfirmation(undefined);
     try {
-      await action();
+      await perform(ending);
     } catch (error) {
+      if (error instanceof ApiError && error.asksToSignInAgain) {
+        return reauthenticate(ending, error.maxAge);
+      }
       setNotice(error instanceof Error ? error.message : String(error));
     }
   };
+
+  /** RFC 9470: Keycloak asks for the user's credentials (max_age), then brings them back here to finish. */
+  const reauthenticate = (ending: Ending, maxAge?: number) => {
+    const pending: PendingEnding = { ending, refusedAuthTime: keycloak.tokenParsed?.auth_time ?? 0 };
+    sessionStorage.setItem(PENDING_ENDING, JSON.stringify(pending));
+    setNotice(t("sessionManager.signInAgainToEnd"));
+    return keycloak.login({ maxAge: maxAge ?? 0, locale: environment.locale });
+  };
+
+  /** Once, when the page opens: finishes an ending the user signed in again for. */
+  useEffect(() => {
+    const stored = sessionStorage.getItem(PENDING_ENDING);
+    sessionStorage.removeItem(PENDING_ENDING);
+    const pending = stored ? (JSON.parse(stored) as PendingEnding) : undefined;
+    // Coming back without having signed in again (cancelled, or much later) ends nothing.
+    if (pending && (keycloak.tokenParsed?.auth_time ?? 0) > pending.refusedAuthTime) {
+      run(pending.ending);
+    }
+  }, []);
 
   const askRevoke = (session: Session) =>
     setConfirmation({
       title: t("sessionManager.revokeTitle"),
       body: session.current ? t("sessionManager.revokeCurrentBody") : t("sessionManager.revokeBody", { device: session.deviceInfo }),
       confirmLabel: t("sessionManager.revoke"),
-      action: async () => {
-        await api.revoke(session.id);
-        if (session.current) {
-          return signInAgain();
-        }
-        setNotice(t("sessionManager.revoked"));
-        await refresh();
-      },
+      ending: { kind: "revoke", id: session.id, current: session.current },
     });
 
   const askSignOutOthers = () =>
@@ -88,11 +130,7 @@ export const SessionsPage = () => {
       title: t("sessionManager.signOutOthersTitle"),
       body: t("sessionManager.signOutOthersBody"),
       confirmLabel: t("sessionManager.signOutOthers"),
-      action: async () => {
-        const { revoked } = await api.revokeAll(true);
-        setNotice(t("sessionManager.othersSignedOut", { count: revoked }));
-        await refresh();
-      },
+      ending: { kind: "others" },
     });
 
   const askSignOutEverywhere = () =>
@@ -100,10 +138,7 @@ export const SessionsPage = () => {
       title: t("sessionManager.signOutEverywhereTitle"),
       body: t("sessionManager.signOutEverywhereBody"),
       confirmLabel: t("sessionManager.signOutEverywhere"),
-      action: async () => {
-        await api.revokeAll(false);
-        await signInAgain();
-      },
+      ending: { kind: "everywhere" },
     });
 
   return (
@@ -139,7 +174,7 @@ export const SessionsPage = () => {
           title={confirmation.title}
           body={confirmation.body}
           confirmLabel={confirmation.confirmLabel}
-          onConfirm={() => run(confirmation.action)}
+          onConfirm={() => run(confirmation.ending)}
           onCancel={() => setConfirmation(undefined)}
         />
       )}

@@ -26,8 +26,16 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly error?: string,
+    /** Seconds: how recent a sign-in the API asks for (RFC 9470's max_age). */
+    readonly maxAge?: number,
   ) {
     super(message);
+  }
+
+  /** RFC 9470: the API ends sessions only for a recent sign-in, and this one is older. */
+  get asksToSignInAgain(): boolean {
+    return this.status === 401 && this.error === "insufficient_user_authentication";
   }
 }
 
@@ -64,7 +72,8 @@ export class SessionsApi {
     });
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
-      throw new ApiError(response.status, body.error_description ?? response.statusText);
+      const maxAge = /max_age=(\d+)/.exec(response.headers.get("WWW-Authenticate") ?? "")?.[1];
+      throw new ApiError(response.status, body.error_description ?? response.statusText, body.error, maxAge ? Number(maxAge) : undefined);
     }
     return response.status === 204 ? undefined : response.json();
   }

@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(KeycloakExtension.class)
 class AccountConsoleIT {
 
-    private static final int STEPS = 10;
+    private static final int STEPS = 12;
     /** The steps that test only the page's own bundle (hostile user agent, keyboard, phone layout). */
-    private static final int BUNDLE_ONLY_STEPS = 3;
+    private static final int BUNDLE_ONLY_STEPS = 4;
     /**
      * Set on the other Keycloak minors: the bundle is the same file everywhere, so its own behaviour
      * is checked on the newest only, and what the server does for the page on each.
@@ -53,19 +53,24 @@ class AccountConsoleIT {
         realm.createUser("hans", Map.of("locale", List.of("de")));
         realm.createUser("bruno");
         realm.createUser("paula");
+        TestRealm recentSignIn = TestRealm.create(server, "console-recent-sign-in", Map.of(
+                "accountTheme", "session-manager",
+                "attributes", Map.of("sessionManager.reauthenticateWithin", "PT3S")));
+        recentSignIn.createUser("alice");
         Path screenshot = BrowserTests.screenshot("account-sessions.png");
 
-        BrowserTests.run("e2e/sessions.test.mjs", Map.of(
-                "BASE_URL", server.baseUrl(),
-                "REALM", realm.name(),
-                "USERNAME", "alice",
-                "GERMAN_USERNAME", "hans",
-                "OTHER_USERNAME", "bruno",
-                "PASSKEY_USERNAME", "paula",
-                "PASSWORD", TestRealm.PASSWORD,
-                "SCREENSHOT", screenshot.toString(),
-                "MAIL_URL", mailbox.httpUrl(),
-                "SERVER_DEPENDENT_ONLY", String.valueOf(SERVER_DEPENDENT_ONLY)),
+        BrowserTests.run("e2e/sessions.test.mjs", Map.ofEntries(
+                Map.entry("BASE_URL", server.baseUrl()),
+                Map.entry("REALM", realm.name()),
+                Map.entry("USERNAME", "alice"),
+                Map.entry("GERMAN_USERNAME", "hans"),
+                Map.entry("OTHER_USERNAME", "bruno"),
+                Map.entry("PASSKEY_USERNAME", "paula"),
+                Map.entry("PASSWORD", TestRealm.PASSWORD),
+                Map.entry("SCREENSHOT", screenshot.toString()),
+                Map.entry("MAIL_URL", mailbox.httpUrl()),
+                Map.entry("RECENT_SIGN_IN_REALM", recentSignIn.name()),
+                Map.entry("SERVER_DEPENDENT_ONLY", String.valueOf(SERVER_DEPENDENT_ONLY))),
                 SERVER_DEPENDENT_ONLY ? STEPS - BUNDLE_ONLY_STEPS : STEPS);
 
         assertThat(screenshot).isNotEmptyFile();
