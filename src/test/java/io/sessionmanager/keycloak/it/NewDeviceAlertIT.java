@@ -292,14 +292,20 @@ class NewDeviceAlertIT {
         assertRefreshRefused(realm.refresh(intruder.refreshToken()));
     }
 
-    /** Not sure which sessions are theirs, the user ends every one: the reported one as reported. */
+    /**
+     * Not sure which sessions are theirs, the user ends every one: the reported one as reported. A
+     * realm that allows self-service resets changes nothing: its reset flow, not the link, sets passwords.
+     */
     @Test
     void theLinkCanEndEverySessionOfTheUser() throws Exception {
-        String veraId = realm.createUser("vera");
-        Tokens own = signIn("vera", CHROME_ON_WINDOWS);
-        Tokens intruder = signIn("vera", FIREFOX_ON_LINUX);
+        TestRealm resets = TestRealm.create(server, "new-device-resets", Map.of("resetPasswordAllowed", true,
+                "smtpServer", mailbox.smtpServer(),
+                "attributes", Map.of("sessionManager.notifyNewDevice", "true", "frontendUrl", server.baseUrl())));
+        String veraId = resets.createUser("vera");
+        Tokens own = resets.login("vera", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
+        Tokens intruder = resets.login("vera", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
         String link = notMeLink(Mailbox.part(onlyMailTo("vera"), "text/plain"));
-        Browser phone = realm.browser(EDGE_ON_MAC);
+        Browser phone = resets.browser(EDGE_ON_MAC);
 
         Browser.NotMeForm form = phone.notMeForm(phone.open(link));
         Http.Reply ended = phone.submit(form, "all");
@@ -307,13 +313,13 @@ class NewDeviceAlertIT {
         assertThat(ended.status()).isEqualTo(200);
         assertThat(ended.body()).contains("Every session of your account has ended")
                 .doesNotContain("kc-passwd-update-form", "password-new");
-        assertRefreshRefused(realm.refresh(intruder.refreshToken()));
-        assertRefreshRefused(realm.refresh(own.refreshToken()));
-        JsonNode history = realm.admin().mustGet(realm.adminApi() + "/users/" + veraId + "/sessions/history").json();
+        assertRefreshRefused(resets.refresh(intruder.refreshToken()));
+        assertRefreshRefused(resets.refresh(own.refreshToken()));
+        JsonNode history = resets.admin().mustGet(resets.adminApi() + "/users/" + veraId + "/sessions/history").json();
         Map<String, String> reasons = new HashMap<>();
         history.forEach(s -> reasons.put(s.path("device").path("browser").asText().split("/")[0], s.path("endReason").asText()));
         assertThat(reasons).containsEntry("Firefox", "USER_REPORTED").containsEntry("Chrome", "LOGOUT_EVERYWHERE");
-        assertThat(requiredActions(veraId)).containsExactly("UPDATE_PASSWORD");
+        assertThat(requiredActions(resets, veraId)).containsExactly("UPDATE_PASSWORD");
     }
 
     /** A user whose password is not stored here (a directory's, an identity provider's, or none) is told where it lives. */
@@ -434,6 +440,10 @@ class NewDeviceAlertIT {
     }
 
     private List<String> requiredActions(String userId) {
+        return requiredActions(realm, userId);
+    }
+
+    private static List<String> requiredActions(TestRealm realm, String userId) {
         JsonNode user = realm.admin().mustGet("/" + realm.name() + "/users/" + userId).json();
         List<String> actions = new ArrayList<>();
         user.path("requiredActions").forEach(action -> actions.add(action.asText()));
