@@ -81,7 +81,7 @@ test("an invalid value gets Keycloak's validation message and saves nothing", as
 
   assert.match(alert, /maxInactivity must be an ISO-8601 duration such as "P7D", not "soon"/);
   assert.deepEqual(await policy(), { maxInactivity: "P3D", historyRetention: "P10D", revokeOnCredentialChange: "OTHERS",
-    revokeOnPasswordChange: "OTHERS", notifyNewDevice: false });
+    revokeOnPasswordChange: "OTHERS", notifyNewDevice: false, reauthenticateWithin: "PT10M" });
   await page.context().close();
 });
 
