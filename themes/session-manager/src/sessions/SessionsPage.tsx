@@ -29,11 +29,26 @@ type Ending = { kind: "revoke"; id: string; current: boolean } | { kind: "others
 type Confirmation = { title: string; body: string; confirmLabel: string; ending: Ending };
 
 /**
- * An ending the API refused for an older sign-in, kept in this tab while the user signs in again,
- * with the sign-in time it was refused for: only a newer sign-in finishes it.
+ * An ending the API refused for an older sign-in, kept in this tab while the user signs in again:
+ * with the sign-in time it was refused for (only a newer sign-in finishes it) and when it was
+ * asked (a tab coming back much later asks again).
  */
 const PENDING_ENDING = "session-manager.pending-ending";
-type PendingEnding = { ending: Ending; refusedAuthTime: number };
+const PENDING_FOR_MILLIS = 10 * 60 * 1000;
+type PendingEnding = { ending: Ending; refusedAuthTime: number; askedAt: number };
+
+/** The ending this tab kept for after a new sign-in, if it is still the user's wish; removed either way. */
+function takePendingEnding(authTime: number): Ending | undefined {
+  const stored = sessionStorage.getItem(PENDING_ENDING);
+  sessionStorage.removeItem(PENDING_ENDING);
+  try {
+    const pending = stored ? (JSON.parse(stored) as PendingEnding) : undefined;
+    const recent = pending && Date.now() - pending.askedAt < PENDING_FOR_MILLIS;
+    return recent && authTime > pending.refusedAuthTime ? pending.ending : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** "Signed-in sessions": every device where the user is signed in, and ending any of them. */
 export const SessionsPage = () => {
@@ -86,12 +101,13 @@ export const SessionsPage = () => {
     await refresh();
   };
 
-  const run = async (ending: Ending) => {
+  /** `resumed`: after signing in again; a second refusal is then shown, not asked again. */
+  const run = async (ending: Ending, resumed = false) => {
     setConfirmation(undefined);
     try {
       await perform(ending);
     } catch (error) {
-      if (error instanceof ApiError && error.asksToSignInAgain) {
+      if (error instanceof ApiError && error.asksToSignInAgain && !resumed) {
         return reauthenticate(ending, error.maxAge);
       }
       setNotice(error instanceof Error ? error.message : String(error));
@@ -100,20 +116,19 @@ export const SessionsPage = () => {
 
   /** RFC 9470: Keycloak asks for the user's credentials (max_age), then brings them back here to finish. */
   const reauthenticate = (ending: Ending, maxAge?: number) => {
-    const pending: PendingEnding = { ending, refusedAuthTime: keycloak.tokenParsed?.auth_time ?? 0 };
+    const pending: PendingEnding = { ending, refusedAuthTime: keycloak.tokenParsed?.auth_time ?? 0, askedAt: Date.now() };
     sessionStorage.setItem(PENDING_ENDING, JSON.stringify(pending));
     setNotice(t("sessionManager.signInAgainToEnd"));
-    return keycloak.login({ maxAge: maxAge ?? 0, locale: environment.locale });
+    const locale = environment.locale;
+    // keycloak-js leaves out a max_age of 0; asking for a sign-in every time is then prompt=login.
+    return keycloak.login(maxAge ? { maxAge, locale } : { prompt: "login", locale });
   };
 
-  /** Once, when the page opens: finishes an ending the user signed in again for. */
+  /** Once, when the page opens: finishes an ending the user has just signed in again for. */
   useEffect(() => {
-    const stored = sessionStorage.getItem(PENDING_ENDING);
-    sessionStorage.removeItem(PENDING_ENDING);
-    const pending = stored ? (JSON.parse(stored) as PendingEnding) : undefined;
-    // Coming back without having signed in again (cancelled, or much later) ends nothing.
-    if (pending && (keycloak.tokenParsed?.auth_time ?? 0) > pending.refusedAuthTime) {
-      run(pending.ending);
+    const ending = takePendingEnding(keycloak.tokenParsed?.auth_time ?? 0);
+    if (ending) {
+      run(ending, true);
     }
   }, []);
 

@@ -7,7 +7,9 @@
         <div id="kc-not-me" class="content-area">
             <p class="instruction">${msg("sessionManagerNotMeConfirm", notMe.device, notMe.ipAddress)}</p>
             <p class="instruction">${msg("sessionManagerNotMeConfirmEverywhere")}</p>
-            <form id="kc-not-me-form" class="form-actions" action="${notMe.action}" method="POST">
+            <#-- Sent once: a second click would spend the one-time code and show "expired" instead of the outcome. -->
+            <form id="kc-not-me-form" class="form-actions" action="${notMe.action}" method="POST"
+                  onsubmit="if (this.dataset.sent) { return false; } this.dataset.sent = 'true'; return true;">
                 <input type="hidden" name="session_code" value="${notMe.code}">
                 <div id="kc-form-buttons" class="${properties.kcFormGroupClass!}">
                     <button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"

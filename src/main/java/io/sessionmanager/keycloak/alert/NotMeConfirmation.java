@@ -2,7 +2,6 @@ package io.sessionmanager.keycloak.alert;
 
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
-import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.rest.MalformedContentTypeResource;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.UserSessions;
@@ -11,6 +10,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
@@ -33,8 +33,8 @@ import java.util.Optional;
  * The confirming {@code POST} of a "This wasn't me" link: ends the reported session, or every
  * session of the user, through the one revocation path ({@code USER_REPORTED} for the reported one).
  * Whoever holds the mail gets no more than that: no password form, as the realm's own reset flow
- * may ask for more (or forbid it). A user with a password stored here gets the update-password
- * required action, so their next sign-in (single sign-on included) chooses a new one; others are
+ * may ask for more (or forbid it). With every session ended, a user with a password stored here
+ * gets the update-password required action, so their next sign-in chooses a new one; others are
  * told where their password is managed.
  */
 public final class NotMeConfirmation implements RealmResourceProvider {
@@ -70,56 +70,66 @@ public final class NotMeConfirmation implements RealmResourceProvider {
                 : ClientSessionCode.parseResult(form.getFirst("session_code"), tabId, session, realm, client, event,
                 AuthenticationSessionModel.class);
         if (code == null || code.getCode() == null) {
-            return error(null, "sessionManagerNotMeStale");
+            return refused(event, Errors.INVALID_CODE, null, "sessionManagerNotMeStale");
         }
         AuthenticationSessionModel authSession = code.getClientSession();
         session.getContext().setClient(client);
         session.getContext().setAuthenticationSession(authSession);
+        event.client(client);
         UserModel user = authSession.getAuthenticatedUser();
         Optional<NotMeVisit> visit = NotMeVisit.in(authSession);
         if (user == null || visit.isEmpty() || !visit.get().mailedTo(user)) {
-            return error(authSession, "sessionManagerNotMeStale");
+            return refused(event, Errors.INVALID_CODE, authSession, "sessionManagerNotMeStale");
         }
-        UserModel signedIn = NotMeVisit.signedInUser(session, realm);
-        if (signedIn != null && !signedIn.getId().equals(user.getId())) {
-            return error(authSession, Messages.DIFFERENT_USER_AUTHENTICATED, signedIn.getUsername());
+        event.user(user);
+        Optional<UserModel> other = NotMeVisit.otherUserSignedIn(session, realm, user);
+        if (other.isPresent()) {
+            return refused(event, Errors.DIFFERENT_USER_AUTHENTICATED, authSession,
+                    Messages.DIFFERENT_USER_AUTHENTICATED, other.get().getUsername());
         }
-        return end(authSession, user, visit.get(), END_EVERY_SESSION.equals(form.getFirst("end")),
-                event.client(client).user(user));
+        return end(authSession, user, visit.get(), END_EVERY_SESSION.equals(form.getFirst("end")), event);
     }
 
     private Response end(AuthenticationSessionModel authSession, UserModel user, NotMeVisit visit,
                          boolean everySession, EventBuilder event) {
-        Optional<SessionRecord> reported = SessionStore.of(session).findForUser(realm.getId(), user.getId(),
-                visit.recordId());
-        if (reported.isEmpty() || visit.wasUsed(session)) {
-            return error(authSession, Messages.EXPIRED_ACTION);
+        Optional<SessionRecord> reported = visit.unspentRecord(session, realm, user);
+        if (reported.isEmpty()) {
+            return refused(event, Errors.EXPIRED_CODE, authSession, Messages.EXPIRED_ACTION);
         }
         Optional<SessionRecord> live = NotMeVisit.stillLive(session, realm, user, reported.get());
-        if (live.isEmpty() && !everySession) {
+        if (live.isEmpty()) {
             return NotMePages.outcome(session, realm, authSession, reported.get(), "sessionManagerNotMeAlreadyEnded");
         }
         if (!visit.spend(session)) {
-            return error(authSession, Messages.EXPIRED_ACTION);
+            return refused(event, Errors.EXPIRED_CODE, authSession, Messages.EXPIRED_ACTION);
         }
         if (everySession) {
             // Every other session first: ending them takes transactions of their own, which would
             // wait on the reported record if this one had ended it already.
             new UserSessions(session, realm).revokeAll(user, EndReason.LOGOUT_EVERYWHERE,
-                    live.map(SessionRecord::getKeycloakSessionId).orElse(null));
+                    live.get().getKeycloakSessionId());
         }
-        live.ifPresent(record -> SessionRevoker.of(session, realm).revoke(record, EndReason.USER_REPORTED));
-        NewDeviceAlert.reported(session, realm, reported.get());
-        event.detail(REPORTED_SESSION_DETAIL, reported.get().getId())
-                .detail(REPORTED_IP_DETAIL, reported.get().getIpAddress())
-                .detail(REPORTED_DEVICE_DETAIL, reported.get().getDeviceInfo().summary())
+        SessionRevoker.of(session, realm).revoke(live.get(), EndReason.USER_REPORTED);
+        NewDeviceAlert.reported(session, realm, live.get());
+        event.detail(REPORTED_SESSION_DETAIL, live.get().getId())
+                .detail(REPORTED_IP_DETAIL, live.get().getIpAddress())
+                .detail(REPORTED_DEVICE_DETAIL, live.get().getDeviceInfo().summary())
                 .detail(ENDED_EVERY_SESSION_DETAIL, Boolean.toString(everySession))
                 .success();
-        boolean newPassword = asksForNewPassword(user);
-        String message = everySession
-                ? (newPassword ? "sessionManagerNotMeEverywhereNewPasswordNext" : "sessionManagerNotMeEverywherePasswordElsewhere")
-                : (newPassword ? "sessionManagerNotMeEndedNewPasswordNext" : "sessionManagerNotMeEndedPasswordElsewhere");
-        return NotMePages.outcome(session, realm, authSession, reported.get(), message);
+        return NotMePages.outcome(session, realm, authSession, live.get(), outcomeMessage(user, everySession));
+    }
+
+    /**
+     * Only with every session ended does the next sign-in choose a new password: Keycloak asks for
+     * a required action at single sign-on too, so a browser still signed in (a stolen cookie, say)
+     * would get the new-password form without the old password.
+     */
+    private String outcomeMessage(UserModel user, boolean everySession) {
+        if (!everySession) {
+            return "sessionManagerNotMeEnded";
+        }
+        return asksForNewPassword(user) ? "sessionManagerNotMeEverywhereNewPasswordNext"
+                : "sessionManagerNotMeEverywherePasswordElsewhere";
     }
 
     /**
@@ -144,7 +154,10 @@ public final class NotMeConfirmation implements RealmResourceProvider {
         }
     }
 
-    private Response error(AuthenticationSessionModel authSession, String message, Object... parameters) {
+    /** Keycloak's error page, and an error event: refused confirmations leave a trace for administrators. */
+    private Response refused(EventBuilder event, String eventError, AuthenticationSessionModel authSession,
+                             String message, Object... parameters) {
+        event.error(eventError);
         return ErrorPage.error(session, authSession, Response.Status.BAD_REQUEST, message, parameters);
     }
 

@@ -2,7 +2,6 @@ package io.sessionmanager.keycloak.alert;
 
 import io.sessionmanager.keycloak.compat.OnSupportedKeycloak;
 import io.sessionmanager.keycloak.model.SessionRecord;
-import io.sessionmanager.keycloak.model.SessionStore;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.TokenVerifier.Predicate;
 import org.keycloak.authentication.actiontoken.AbstractActionTokenHandler;
@@ -44,15 +43,14 @@ public final class NotMeTokenHandler extends AbstractActionTokenHandler<NotMeTok
         RealmModel realm = context.getRealm();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         UserModel user = authSession.getAuthenticatedUser();
-        UserModel signedIn = NotMeVisit.signedInUser(session, realm);
-        if (signedIn != null && !signedIn.getId().equals(user.getId())) {
+        Optional<UserModel> other = NotMeVisit.otherUserSignedIn(session, realm, user);
+        if (other.isPresent()) {
             return ErrorPage.error(session, authSession, Response.Status.BAD_REQUEST,
-                    Messages.DIFFERENT_USER_AUTHENTICATED, signedIn.getUsername());
+                    Messages.DIFFERENT_USER_AUTHENTICATED, other.get().getUsername());
         }
         NotMeVisit visit = NotMeVisit.of(token);
-        Optional<SessionRecord> record = SessionStore.of(session).findForUser(realm.getId(), user.getId(),
-                visit.recordId());
-        if (record.isEmpty() || visit.wasUsed(session)) {
+        Optional<SessionRecord> record = visit.unspentRecord(session, realm, user);
+        if (record.isEmpty()) {
             return ErrorPage.error(session, authSession, Response.Status.BAD_REQUEST, Messages.EXPIRED_ACTION);
         }
         Optional<SessionRecord> live = NotMeVisit.stillLive(session, realm, user, record.get());

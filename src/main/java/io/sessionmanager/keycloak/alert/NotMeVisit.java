@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.alert;
 
 import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.model.SessionStore;
 import io.sessionmanager.keycloak.sessions.LiveSession;
 import io.sessionmanager.keycloak.sessions.SessionReconciler;
 import org.keycloak.common.util.Time;
@@ -35,12 +36,12 @@ record NotMeVisit(String recordId, String usedKey, String email, long expiresAt)
     /** The visit this authentication session holds, while its link has not expired. */
     static Optional<NotMeVisit> in(AuthenticationSessionModel authSession) {
         String expires = authSession.getAuthNote(EXPIRES_NOTE);
-        if (expires == null || authSession.getAuthNote(RECORD_NOTE) == null
-                || Long.parseLong(expires) < Time.currentTime()) {
+        long expiresAt = expires == null ? 0 : Long.parseLong(expires);
+        if (authSession.getAuthNote(RECORD_NOTE) == null || expiresAt < Time.currentTime()) {
             return Optional.empty();
         }
         return Optional.of(new NotMeVisit(authSession.getAuthNote(RECORD_NOTE), authSession.getAuthNote(USED_KEY_NOTE),
-                authSession.getAuthNote(EMAIL_NOTE), Long.parseLong(expires)));
+                authSession.getAuthNote(EMAIL_NOTE), expiresAt));
     }
 
     void keepIn(AuthenticationSessionModel authSession) {
@@ -55,8 +56,12 @@ record NotMeVisit(String recordId, String usedKey, String email, long expiresAt)
         return Objects.equals(email, Objects.toString(user.getEmail(), ""));
     }
 
-    boolean wasUsed(KeycloakSession session) {
-        return session.singleUseObjects().contains(usedKey);
+    /** The reported session's record, while the link is unspent; only ever one of this user's. */
+    Optional<SessionRecord> unspentRecord(KeycloakSession session, RealmModel realm, UserModel user) {
+        if (session.singleUseObjects().contains(usedKey)) {
+            return Optional.empty();
+        }
+        return SessionStore.of(session).findForUser(realm.getId(), user.getId(), recordId);
     }
 
     /** Spends the link; false if it was spent already. */
@@ -73,10 +78,11 @@ record NotMeVisit(String recordId, String usedKey, String email, long expiresAt)
                 .findFirst();
     }
 
-    /** Who this browser is signed in as, if anyone. */
-    static UserModel signedInUser(KeycloakSession session, RealmModel realm) {
+    /** Someone other than {@code user} signed in in this browser, if anyone: the link is refused there. */
+    static Optional<UserModel> otherUserSignedIn(KeycloakSession session, RealmModel realm, UserModel user) {
         AuthenticationManager.AuthResult signedIn =
                 AuthenticationManager.authenticateIdentityCookie(session, realm, true);
-        return signedIn == null ? null : signedIn.getUser();
+        return Optional.ofNullable(signedIn).map(AuthenticationManager.AuthResult::getUser)
+                .filter(other -> !other.getId().equals(user.getId()));
     }
 }

@@ -70,9 +70,14 @@ public final class ApiError extends RuntimeException {
     }
 
     private String challenge(String realmName) {
-        String challenge = "Bearer realm=\"" + realmName + "\"";
-        return maxAge == null ? challenge : challenge + ", error=\"" + error + "\", error_description=\""
-                + getMessage() + "\", max_age=" + maxAge;
+        String challenge = "Bearer realm=" + quoted(realmName);
+        return maxAge == null ? challenge : challenge + ", error=" + quoted(error) + ", error_description="
+                + quoted(getMessage()) + ", max_age=" + maxAge;
+    }
+
+    /** An RFC 9110 quoted string: a realm's name may hold quotes, and no header value a line break. */
+    private static String quoted(String value) {
+        return "\"" + value.replaceAll("[\\p{Cntrl}]", " ").replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     public Response toResponse(String realmName) {

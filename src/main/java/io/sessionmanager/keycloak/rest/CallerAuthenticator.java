@@ -32,7 +32,8 @@ import java.time.Duration;
  * Checks the bearer token the way Keycloak's own account REST API does, so admins control access
  * the same way: signature, expiry, issuer and a live user session (Keycloak's
  * {@code BearerTokenAuthenticator}), the {@code account} audience, the account roles, no service
- * accounts, then CORS for the token's web origins.
+ * accounts, then CORS for the token's web origins. Unlike that API, ending sessions also takes a
+ * recent sign-in ({@link Access#END_SESSIONS}).
  */
 final class CallerAuthenticator {
 

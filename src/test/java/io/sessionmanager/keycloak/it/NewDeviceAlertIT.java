@@ -81,6 +81,19 @@ class NewDeviceAlertIT {
         assertThat(realm.refresh(laptop.refreshToken()).status()).isEqualTo(200);
     }
 
+    /** The intruder names another host while signing in: the victim's links still lead to the realm's Frontend URL. */
+    @Test
+    void aSignInNamingAnotherHostGetsLinksToTheConfiguredAddress() throws Exception {
+        realm.createUser("hugo");
+        signIn("hugo", CHROME_ON_WINDOWS);
+
+        assertThat(passwordGrantNamingHost(realm, "evil.example", "hugo", FIREFOX_ON_LINUX)).startsWith("HTTP/1.1 200");
+
+        String text = Mailbox.part(firstMailTo("hugo"), "text/plain");
+        assertThat(notMeLink(text)).startsWith(server.baseUrl() + "/realms/" + realm.name() + "/");
+        assertThat(text).doesNotContain("evil.example");
+    }
+
     /**
      * Neither a Frontend URL nor a hostname: Keycloak takes a request's Host header for its own
      * address, so an intruder naming another host while signing in would choose where the victim's
@@ -219,16 +232,16 @@ class NewDeviceAlertIT {
 
     /**
      * The link ends the reported session and nothing more: whoever holds the mail sees no password
-     * form (this realm allows no self-service reset). The user's next full sign-in chooses a new
-     * password; the reported device counts as new again.
+     * form, and no required action waits for a browser still signed in (this realm allows no
+     * self-service reset). The reported device counts as new again.
      */
     @Test
-    void thisWasntMeEndsThatSessionAndTheNextSignInChoosesANewPassword() throws Exception {
+    void thisWasntMeEndsThatSessionAndNothingMore() throws Exception {
         String ritaId = realm.createUser("rita");
         Tokens own = signIn("rita", CHROME_ON_WINDOWS);
         Tokens intruder = signIn("rita", FIREFOX_ON_LINUX);
         signIn("rita", FIREFOX_ON_LINUX); // the intruder's second session: the device was new an instant ago
-        String link = notMeLink(Mailbox.part(onlyMailTo("rita"), "text/plain"));
+        String link = notMeLink(Mailbox.part(firstMailTo("rita"), "text/plain"));
         Browser phone = realm.browser(FIREFOX_ON_LINUX);
 
         Http.Reply confirmation = phone.open(link);
@@ -238,7 +251,7 @@ class NewDeviceAlertIT {
 
         Http.Reply ended = phone.confirmNotMe(confirmation);
         assertThat(ended.status()).isEqualTo(200);
-        assertThat(ended.body()).contains("The next time you sign in, you will be asked to choose a new password")
+        assertThat(ended.body()).contains("has ended. If someone may know your password, change it now")
                 .doesNotContain("kc-passwd-update-form", "password-new");
         assertRefreshRefused(realm.refresh(intruder.refreshToken()));
         assertThat(realm.introspect(intruder.accessToken()).path("active").asBoolean()).isFalse();
@@ -248,14 +261,9 @@ class NewDeviceAlertIT {
             assertThat(s.path("status").asText()).isEqualTo("REVOKED");
             assertThat(s.path("endReason").asText()).isEqualTo("USER_REPORTED");
         });
-        assertThat(requiredActions(ritaId)).containsExactly("UPDATE_PASSWORD");
+        assertThat(requiredActions(ritaId)).as("no new-password form for a browser still signed in").isEmpty();
 
-        assertThat(realm.passwordGrant("rita", TestRealm.PASSWORD, "openid", Map.of()).status())
-                .as("no sign-in without choosing a new password").isEqualTo(400);
-
-        realm.browser(CHROME_ON_WINDOWS).loginUpdatingPassword("rita", TestRealm.PASSWORD, "after-an-intruder");
-        assertThat(requiredActions(ritaId)).isEmpty();
-        realm.login("rita", "after-an-intruder", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
+        realm.login("rita", TestRealm.PASSWORD, "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
         assertThat(mailsTo("rita", MAIL_WAIT_MILLIS)).as("the reported device is new again, whatever else came from it")
                 .hasSize(2);
 
@@ -273,9 +281,10 @@ class NewDeviceAlertIT {
         realm.createUser("olga");
         signIn("olga", CHROME_ON_WINDOWS);
         Tokens intruder = signIn("olga", FIREFOX_ON_LINUX);
-        String link = notMeLink(Mailbox.part(onlyMailTo("olga"), "text/plain"));
+        String link = notMeLink(Mailbox.part(firstMailTo("olga"), "text/plain"));
         Browser scanner = realm.browser(FIREFOX_ON_LINUX);
         Browser.NotMeForm form = scanner.notMeForm(scanner.open(link));
+        int refusalsBefore = refusedConfirmations();
 
         Http.Reply followed = scanner.open(form.action());
         Http.Reply fromElsewhere = realm.browser(FIREFOX_ON_LINUX).submit(form, "all");
@@ -285,6 +294,7 @@ class NewDeviceAlertIT {
         assertThat(fromElsewhere.status()).isEqualTo(400);
         assertThat(fromElsewhere.body()).contains("This page has expired");
         assertThat(forgedCode.status()).isEqualTo(400);
+        assertThat(refusedConfirmations()).as("each refusal is an error event").isEqualTo(refusalsBefore + 2);
         assertThat(realm.refresh(intruder.refreshToken()).status()).as("nothing ended").isEqualTo(200);
 
         Http.Reply ended = scanner.confirmNotMe(scanner.open(link));
@@ -293,18 +303,20 @@ class NewDeviceAlertIT {
     }
 
     /**
-     * Not sure which sessions are theirs, the user ends every one: the reported one as reported. A
-     * realm that allows self-service resets changes nothing: its reset flow, not the link, sets passwords.
+     * Someone may know the password: the user ends every session, the reported one as reported, and
+     * the next sign-in (a real one: no session is left for single sign-on) must choose a new
+     * password. A realm that allows self-service resets changes nothing: its reset flow, not the
+     * link, sets passwords.
      */
     @Test
-    void theLinkCanEndEverySessionOfTheUser() throws Exception {
+    void endingEverySessionFromTheLinkMakesTheNextSignInChooseANewPassword() throws Exception {
         TestRealm resets = TestRealm.create(server, "new-device-resets", Map.of("resetPasswordAllowed", true,
                 "smtpServer", mailbox.smtpServer(),
                 "attributes", Map.of("sessionManager.notifyNewDevice", "true", "frontendUrl", server.baseUrl())));
         String veraId = resets.createUser("vera");
         Tokens own = resets.login("vera", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
         Tokens intruder = resets.login("vera", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
-        String link = notMeLink(Mailbox.part(onlyMailTo("vera"), "text/plain"));
+        String link = notMeLink(Mailbox.part(firstMailTo("vera"), "text/plain"));
         Browser phone = resets.browser(EDGE_ON_MAC);
 
         Browser.NotMeForm form = phone.notMeForm(phone.open(link));
@@ -320,6 +332,11 @@ class NewDeviceAlertIT {
         history.forEach(s -> reasons.put(s.path("device").path("browser").asText().split("/")[0], s.path("endReason").asText()));
         assertThat(reasons).containsEntry("Firefox", "USER_REPORTED").containsEntry("Chrome", "LOGOUT_EVERYWHERE");
         assertThat(requiredActions(resets, veraId)).containsExactly("UPDATE_PASSWORD");
+        assertThat(resets.passwordGrant("vera", TestRealm.PASSWORD, "openid", Map.of()).status())
+                .as("no sign-in without choosing a new password").isEqualTo(400);
+
+        resets.browser(CHROME_ON_WINDOWS).loginUpdatingPassword("vera", TestRealm.PASSWORD, "after-an-intruder");
+        assertThat(requiredActions(resets, veraId)).isEmpty();
     }
 
     /** A user whose password is not stored here (a directory's, an identity provider's, or none) is told where it lives. */
@@ -330,14 +347,14 @@ class NewDeviceAlertIT {
         String paulId = keepsSessions.createUser("paul");
         keepsSessions.login("paul", "openid", Map.of("User-Agent", CHROME_ON_WINDOWS));
         Tokens intruder = keepsSessions.login("paul", "openid", Map.of("User-Agent", FIREFOX_ON_LINUX));
-        String link = notMeLink(Mailbox.part(onlyMailTo("paul"), "text/plain"));
+        String link = notMeLink(Mailbox.part(firstMailTo("paul"), "text/plain"));
         String users = "/" + keepsSessions.name() + "/users/" + paulId;
         for (JsonNode credential : keepsSessions.admin().mustGet(users + "/credentials").json()) {
             keepsSessions.admin().mustDelete(users + "/credentials/" + credential.path("id").asText());
         }
 
         Browser phone = keepsSessions.browser(FIREFOX_ON_LINUX);
-        Http.Reply ended = phone.confirmNotMe(phone.open(link));
+        Http.Reply ended = phone.submit(phone.notMeForm(phone.open(link)), "all");
 
         assertThat(ended.body()).contains("Change your password where it is managed")
                 .doesNotContain("kc-passwd-update-form", "password-new");
@@ -351,7 +368,7 @@ class NewDeviceAlertIT {
         String ellaId = realm.createUser("ella");
         Tokens own = signIn("ella", CHROME_ON_WINDOWS);
         signIn("ella", FIREFOX_ON_LINUX);
-        String link = notMeLink(Mailbox.part(onlyMailTo("ella"), "text/plain"));
+        String link = notMeLink(Mailbox.part(firstMailTo("ella"), "text/plain"));
         String intruderSession = list(realm, own).stream().filter(s -> !s.path("current").asBoolean())
                 .findFirst().orElseThrow().path("id").asText();
         assertThat(Sessions.revoke(realm, own, intruderSession).status()).isEqualTo(204);
@@ -372,7 +389,7 @@ class NewDeviceAlertIT {
         String emilId = realm.createUser("emil");
         signIn("emil", CHROME_ON_WINDOWS);
         Tokens intruder = signIn("emil", FIREFOX_ON_LINUX);
-        String link = notMeLink(Mailbox.part(onlyMailTo("emil"), "text/plain"));
+        String link = notMeLink(Mailbox.part(firstMailTo("emil"), "text/plain"));
         realm.admin().mustPut("/" + realm.name() + "/users/" + emilId, Map.of("email", "emil.new@example.org"));
 
         Http.Reply refused = realm.browser(FIREFOX_ON_LINUX).open(link);
@@ -388,7 +405,7 @@ class NewDeviceAlertIT {
         realm.createUser("bert");
         signIn("tara", CHROME_ON_WINDOWS);
         Tokens intruder = signIn("tara", FIREFOX_ON_LINUX);
-        String link = notMeLink(Mailbox.part(onlyMailTo("tara"), "text/plain"));
+        String link = notMeLink(Mailbox.part(firstMailTo("tara"), "text/plain"));
         String tampered = link.substring(0, link.length() - 3) + (link.endsWith("AAA") ? "BBB" : "AAA");
         Browser bertsBrowser = realm.browser(CHROME_ON_WINDOWS);
         bertsBrowser.login("bert", TestRealm.PASSWORD);
@@ -439,6 +456,10 @@ class NewDeviceAlertIT {
         }
     }
 
+    private int refusedConfirmations() {
+        return realm.admin().mustGet("/" + realm.name() + "/events?type=EXECUTE_ACTION_TOKEN_ERROR&max=1000").json().size();
+    }
+
     private List<String> requiredActions(String userId) {
         return requiredActions(realm, userId);
     }
@@ -453,6 +474,15 @@ class NewDeviceAlertIT {
     private static void unverifyEmail(TestRealm realm, String username) {
         JsonNode user = realm.admin().mustGet("/" + realm.name() + "/users?exact=true&username=" + username).json().get(0);
         realm.admin().mustPut("/" + realm.name() + "/users/" + user.path("id").asText(), Map.of("emailVerified", false));
+    }
+
+    /** The first mail {@code username} received, as soon as it is there (whether more follow is not this test's). */
+    private MimeMessage firstMailTo(String username) throws InterruptedException {
+        String address = username + "@example.org";
+        mailbox.await(address, Duration.ofMillis(MAIL_WAIT_MILLIS));
+        List<MimeMessage> mails = mailbox.to(address);
+        assertThat(mails).as("mails to " + username).isNotEmpty();
+        return mails.get(0);
     }
 
     private MimeMessage onlyMailTo(String username) throws Exception {
