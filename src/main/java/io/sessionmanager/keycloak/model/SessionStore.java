@@ -134,6 +134,22 @@ public final class SessionStore {
     }
 
     /**
+     * Gives a record that a list ended as logged out since {@code since} the reason of the
+     * revocation that was under way then: a list that finds the Keycloak session gone while the
+     * revocation removes it cannot know why it went. Returns whether the record was one.
+     */
+    public boolean endedWhileRevoking(SessionRecord record, EndReason reason, long since) {
+        return em.createQuery("update SessionRecord r set r.status = :status, r.endReason = :reason"
+                        + " where r.id = :id and r.endReason = :guessed and r.endedAt >= :since")
+                .setParameter("status", reason.status())
+                .setParameter("reason", reason)
+                .setParameter("id", record.getId())
+                .setParameter("guessed", EndReason.LOGGED_OUT)
+                .setParameter("since", since)
+                .executeUpdate() == 1;
+    }
+
+    /**
      * Ends a realm's active records that started before {@code startedBefore}, the first ending
      * winning as in {@link #end}: what Keycloak's realm-wide sign-out ended. Returns how many.
      */

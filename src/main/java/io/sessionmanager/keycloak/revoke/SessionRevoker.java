@@ -85,11 +85,14 @@ public final class SessionRevoker {
             SessionStore.of(session).end(record, EndReason.LOGGED_OUT, Time.currentTimeMillis());
             return false;
         }
+        long started = Time.currentTimeMillis();
         RevokedSessions.mark(session, realm, record);
         // Online first: Keycloak's logout of an offline session also removes a still-present online twin.
         end(online, record);
         end(offline, record);
-        if (!SessionStore.of(session).end(record, reason, Time.currentTimeMillis())) {
+        SessionStore store = SessionStore.of(session);
+        if (!store.end(record, reason, Time.currentTimeMillis())
+                && !store.endedWhileRevoking(record, reason, started)) {
             return false;
         }
         audit(record, reason);
