@@ -120,9 +120,10 @@ public final class NotMeConfirmation implements RealmResourceProvider {
     }
 
     /**
-     * Only with every session ended does the next sign-in choose a new password: Keycloak asks for
-     * a required action at single sign-on too, so a browser still signed in (a stolen cookie, say)
-     * would get the new-password form without the old password.
+     * The outcome page's message, after asking the next sign-in for a new password where that is
+     * due: only with every session ended, as Keycloak asks for a required action at single sign-on
+     * too, so a browser still signed in (a stolen cookie, say) would get the new-password form
+     * without the old password.
      */
     private String outcomeMessage(UserModel user, boolean everySession) {
         if (!everySession) {
@@ -133,7 +134,7 @@ public final class NotMeConfirmation implements RealmResourceProvider {
     }
 
     /**
-     * Whether the user's next sign-in must choose a new password: only for a password stored here,
+     * Makes the user's next sign-in choose a new password, and says whether it did: only for a password stored here,
      * where the realm lets the update-password action run. A directory's or an identity provider's
      * password, or none (passkeys only), is changed where it lives.
      */
