@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak;
 
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
+import io.sessionmanager.keycloak.config.SessionManagerConfigFactory;
 import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.Spi;

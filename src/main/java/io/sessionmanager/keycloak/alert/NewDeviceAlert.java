@@ -2,18 +2,19 @@ package io.sessionmanager.keycloak.alert;
 
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.device.DeviceInfo;
+import io.sessionmanager.keycloak.metrics.RealmCounter;
 import io.sessionmanager.keycloak.model.SessionRecord;
+import io.sessionmanager.keycloak.tx.AfterCommit;
+import io.sessionmanager.keycloak.tx.RealmTransaction;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.executors.ExecutorsProvider;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.Urls;
 
 import java.net.URI;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Emails a user about a sign-in from a new device, with a link to their sessions and a "This
@@ -47,7 +47,7 @@ public final class NewDeviceAlert {
     private static final int MAIL_INTERVAL_SECONDS = 3600;
     private static final String ACCOUNT_SESSIONS_PATH = "account-security/sessions";
     private static final Logger LOG = Logger.getLogger(NewDeviceAlert.class);
-    private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
+    private static final RealmCounter FAILED = RealmCounter.create();
     private static final Set<String> WITHOUT_LINKS = ConcurrentHashMap.newKeySet();
 
     /** What the mail says, copied out of the sign-in's transaction. */
@@ -73,17 +73,8 @@ public final class NewDeviceAlert {
                 record.getCreatedAt(), serverUri);
         Duration linkLifespan = config.settings().notMeLinkLifespan();
         KeycloakSessionFactory factory = s.getKeycloakSessionFactory();
-        s.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                s.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR)
-                        .execute(() -> send(factory, signIn, linkLifespan));
-            }
-
-            @Override
-            protected void rollbackImpl() {
-            }
-        });
+        AfterCommit.onCommit(s, () -> s.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR)
+                .execute(() -> send(factory, signIn, linkLifespan)));
     }
 
     /**
@@ -102,8 +93,7 @@ public final class NewDeviceAlert {
 
     /** New-device mails of the realm that could not be sent, on this node since it started. */
     public static long failures(String realmId) {
-        AtomicLong failed = FAILED.get(realmId);
-        return failed == null ? 0 : failed.get();
+        return FAILED.of(realmId);
     }
 
     private static boolean hasMailServer(RealmModel realm) {
@@ -113,18 +103,13 @@ public final class NewDeviceAlert {
 
     private static void send(KeycloakSessionFactory factory, NewSignIn signIn, Duration linkLifespan) {
         try {
-            KeycloakModelUtils.runJobInTransaction(factory, s -> send(s, signIn, linkLifespan));
+            RealmTransaction.on(factory, signIn.realmId()).run((s, realm) -> send(s, realm, signIn, linkLifespan));
         } catch (RuntimeException e) {
             failed(signIn, e);
         }
     }
 
-    private static void send(KeycloakSession s, NewSignIn signIn, Duration linkLifespan) {
-        RealmModel realm = s.realms().getRealm(signIn.realmId());
-        if (realm == null) {
-            return;
-        }
-        s.getContext().setRealm(realm);
+    private static void send(KeycloakSession s, RealmModel realm, NewSignIn signIn, Duration linkLifespan) {
         UserModel user = s.users().getUserById(realm, signIn.userId());
         if (user == null || user.getEmail() == null || !user.isEmailVerified()) {
             return;
@@ -189,7 +174,7 @@ public final class NewDeviceAlert {
 
     /** Logged by kind, never with the address, which the mail server's messages may contain. */
     private static void failed(NewSignIn signIn, Exception e) {
-        FAILED.computeIfAbsent(signIn.realmId(), id -> new AtomicLong()).incrementAndGet();
+        FAILED.increment(signIn.realmId());
         Throwable cause = e;
         while (cause.getCause() != null) {
             cause = cause.getCause();

@@ -1,8 +1,8 @@
 package io.sessionmanager.keycloak.alert;
 
+import io.sessionmanager.keycloak.http.MalformedContentTypeResource;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
-import io.sessionmanager.keycloak.rest.MalformedContentTypeResource;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.UserSessions;
 import jakarta.ws.rs.POST;

@@ -1,6 +1,6 @@
 package io.sessionmanager.keycloak.cleanup;
 
-import io.sessionmanager.keycloak.revoke.OriginalRequest;
+import io.sessionmanager.keycloak.tx.OriginalRequest;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;

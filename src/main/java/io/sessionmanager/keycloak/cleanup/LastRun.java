@@ -2,9 +2,9 @@ package io.sessionmanager.keycloak.cleanup;
 
 import io.sessionmanager.keycloak.model.CleanupRun;
 import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.tx.RealmTransaction;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -33,7 +33,7 @@ final class LastRun {
 
     /** Records a run starting now and returns its start, or returns null when another node ran less than an interval ago. */
     Long claim() {
-        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+        return RealmTransaction.serverWide(factory, s -> {
             CleanupRun run = SessionStore.of(s).lockCleanupRun();
             long now = Time.currentTimeMillis();
             if (now - run.getStartedAt() < dueAfterMillis) {
@@ -45,11 +45,12 @@ final class LastRun {
     }
 
     void finished(long startedAt) {
-        KeycloakModelUtils.runJobInTransaction(factory, s -> {
+        RealmTransaction.serverWide(factory, s -> {
             CleanupRun run = SessionStore.of(s).lockCleanupRun();
             if (run.getStartedAt() == startedAt && NODE.equals(run.getNode())) {
                 run.finish(Time.currentTimeMillis());
             }
+            return null;
         });
     }
 

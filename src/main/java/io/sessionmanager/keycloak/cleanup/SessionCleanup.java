@@ -5,14 +5,12 @@ import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.metrics.SessionMetrics;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
-import io.sessionmanager.keycloak.revoke.OriginalRequest;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import io.sessionmanager.keycloak.sessions.SessionReconciler;
+import io.sessionmanager.keycloak.tx.OriginalRequest;
+import io.sessionmanager.keycloak.tx.RealmTransaction;
 import org.keycloak.common.util.Time;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.time.Duration;
 import java.util.List;
@@ -69,11 +67,7 @@ public final class SessionCleanup {
     }
 
     private Batch inTransaction(String realmId, long now, String afterId) {
-        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
-            RealmModel realm = bind(s, realmId);
-            if (realm == null) {
-                return new Batch(0, 0, afterId);
-            }
+        return inRealm(realmId).call((s, realm) -> {
             SessionPolicy policy = s.getProvider(SessionManagerConfig.class).policy(realm);
             SessionStore store = SessionStore.of(s);
             List<SessionRecord> stale = store.findStale(realmId,
@@ -86,20 +80,16 @@ public final class SessionCleanup {
             store.flushAndDetach(stale);
             String lastId = stale.isEmpty() ? afterId : stale.get(stale.size() - 1).getId();
             return new Batch(stale.size(), ended, lastId);
-        });
+        }).orElse(new Batch(0, 0, afterId));
     }
 
     private long deleteExpiredHistory(String realmId, long now) {
         long deleted = 0;
         while (true) {
-            int batch = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
-                RealmModel realm = bind(s, realmId);
-                if (realm == null) {
-                    return 0;
-                }
+            int batch = inRealm(realmId).call((s, realm) -> {
                 SessionPolicy policy = s.getProvider(SessionManagerConfig.class).policy(realm);
                 return SessionStore.of(s).deleteEnded(realmId, now - policy.historyRetention().toMillis(), batchSize);
-            });
+            }).orElse(0);
             SessionMetrics.cleanupRows(0, batch);
             deleted += batch;
             if (batch < batchSize) {
@@ -108,18 +98,9 @@ public final class SessionCleanup {
         }
     }
 
-    /**
-     * Keycloak's stores need the realm in the session's context, and its logout a request; a new
-     * session has neither. Null for a realm deleted meanwhile, whose records went with it.
-     */
-    private RealmModel bind(KeycloakSession session, String realmId) {
-        RealmModel realm = session.realms().getRealm(realmId);
-        if (realm == null) {
-            return null;
-        }
-        session.getContext().setRealm(realm);
-        request.applyTo(session);
-        return realm;
+    /** Within the cleanup's request, so its logouts notify clients; a realm deleted meanwhile took its records along. */
+    private RealmTransaction inRealm(String realmId) {
+        return new RealmTransaction(factory, realmId, request);
     }
 
     private record Batch(int size, long ended, String lastId) {

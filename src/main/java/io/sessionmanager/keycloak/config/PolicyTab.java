@@ -12,6 +12,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.ui.extend.UiTabProvider;
 import org.keycloak.services.ui.extend.UiTabProviderFactory;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +35,6 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
     /** The provider id, the route's {@code tab} parameter, and the message key of the tab's title. */
     public static final String ID = "session-manager";
     private static final String PROVIDER_TYPE = UiTabProvider.class.getName();
-    /**
-     * The form's fields. The sign-in factor field keeps its old name here: forms saved before the
-     * rename hold it under that name, and the console would show the server's default in their place.
-     */
-    private static final List<String> FIELDS = List.of(SessionPolicy.MAX_INACTIVITY, SessionPolicy.HISTORY_RETENTION,
-            SessionPolicy.REVOKE_ON_PASSWORD_CHANGE, SessionPolicy.NOTIFY_NEW_DEVICE, SessionPolicy.REAUTHENTICATE_WITHIN);
-
     private List<ProviderConfigProperty> properties = List.of();
 
     /**
@@ -55,8 +49,9 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
                 .filter(component -> ID.equals(component.getProviderId()))
                 .findFirst();
         ComponentModel form = stored.orElseGet(() -> newForm(realm));
-        Map<String, Object> values = policy.toMap();
-        FIELDS.forEach(field -> form.put(field, String.valueOf(values.get(field))));
+        for (PolicyField field : PolicyField.values()) {
+            form.put(field.formName(), String.valueOf(field.valueIn(policy)));
+        }
         if (stored.isPresent()) {
             realm.updateComponent(form);
         } else {
@@ -91,10 +86,10 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
     /** The realm's policy with the form's fields, checked as the admin API checks them. */
     private static SessionPolicy policy(KeycloakSession session, RealmModel realm, ComponentModel form) {
         Map<String, Object> fields = new HashMap<>();
-        for (String field : FIELDS) {
-            String value = form.get(field);
+        for (PolicyField field : PolicyField.values()) {
+            String value = form.get(field.formName());
             if (value != null) {
-                fields.put(field, field.equals(SessionPolicy.NOTIFY_NEW_DEVICE) ? typed(value) : value.trim());
+                fields.put(field.key(), field.kind() == PolicyField.Kind.SWITCH ? field.fromText(value) : value.trim());
             }
         }
         try {
@@ -102,15 +97,6 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
         } catch (IllegalArgumentException e) {
             throw new ComponentValidationException(e.getMessage());
         }
-    }
-
-    /** The console sends a switch as "true" or "false"; anything else is left for the policy to refuse. */
-    private static Object typed(String value) {
-        return switch (value) {
-            case "true" -> Boolean.TRUE;
-            case "false" -> Boolean.FALSE;
-            default -> value;
-        };
     }
 
     private static SessionManagerConfig config(KeycloakSession session) {
@@ -124,25 +110,24 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
         try (KeycloakSession session = factory.create()) {
             defaults = config(session).settings().defaultPolicy();
         }
-        properties = ProviderConfigurationBuilder.create()
-                .property().name(SessionPolicy.MAX_INACTIVITY).type(ProviderConfigProperty.STRING_TYPE)
-                .label("sessionManagerMaxInactivity").helpText("sessionManagerMaxInactivityHelp")
-                .defaultValue(SessionPolicy.format(defaults.maxInactivity())).required(true).add()
-                .property().name(SessionPolicy.HISTORY_RETENTION).type(ProviderConfigProperty.STRING_TYPE)
-                .label("sessionManagerHistoryRetention").helpText("sessionManagerHistoryRetentionHelp")
-                .defaultValue(SessionPolicy.format(defaults.historyRetention())).required(true).add()
-                .property().name(SessionPolicy.REVOKE_ON_PASSWORD_CHANGE).type(ProviderConfigProperty.LIST_TYPE)
-                .label("sessionManagerRevokeOnCredentialChange").helpText("sessionManagerRevokeOnCredentialChangeHelp")
-                .options(RevokeOnCredentialChange.OTHERS.name(), RevokeOnCredentialChange.ALL.name(),
-                        RevokeOnCredentialChange.NONE.name())
-                .defaultValue(defaults.revokeOnCredentialChange().name()).add()
-                .property().name(SessionPolicy.NOTIFY_NEW_DEVICE).type(ProviderConfigProperty.BOOLEAN_TYPE)
-                .label("sessionManagerNotifyNewDevice").helpText("sessionManagerNotifyNewDeviceHelp")
-                .defaultValue(defaults.notifyNewDevice()).add()
-                .property().name(SessionPolicy.REAUTHENTICATE_WITHIN).type(ProviderConfigProperty.STRING_TYPE)
-                .label("sessionManagerReauthenticateWithin").helpText("sessionManagerReauthenticateWithinHelp")
-                .defaultValue(SessionPolicy.format(defaults.reauthenticateWithin())).required(true).add()
-                .build();
+        ProviderConfigurationBuilder form = ProviderConfigurationBuilder.create();
+        for (PolicyField field : PolicyField.values()) {
+            property(form, field, defaults);
+        }
+        properties = form.build();
+    }
+
+    /** A field of the form; durations are required, as a duration left empty would mean nothing. */
+    private static void property(ProviderConfigurationBuilder form, PolicyField field, SessionPolicy defaults) {
+        var property = form.property().name(field.formName()).label(field.label()).helpText(field.label() + "Help")
+                .defaultValue(field.valueIn(defaults));
+        switch (field.kind()) {
+            case DURATION -> property.type(ProviderConfigProperty.STRING_TYPE).required(true);
+            case CHOICE -> property.type(ProviderConfigProperty.LIST_TYPE).options(
+                    Arrays.stream(RevokeOnCredentialChange.values()).map(Enum::name).toList());
+            case SWITCH -> property.type(ProviderConfigProperty.BOOLEAN_TYPE);
+        }
+        property.add();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.sessionmanager.keycloak.config;
 import org.keycloak.Config;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -13,13 +14,6 @@ import java.util.Map;
 public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterval, Duration cleanupInitialDelay,
                              int cleanupBatchSize, Duration notMeLinkLifespan) {
 
-    public static final String MAX_INACTIVITY = "max-inactivity";
-    public static final String HISTORY_RETENTION = "history-retention";
-    public static final String REVOKE_ON_CREDENTIAL_CHANGE = "revoke-on-credential-change";
-    /** The old name of {@link #REVOKE_ON_CREDENTIAL_CHANGE}, still read when the new one is not set. */
-    public static final String REVOKE_ON_PASSWORD_CHANGE = "revoke-on-password-change";
-    public static final String NOTIFY_NEW_DEVICE = "notify-new-device";
-    public static final String REAUTHENTICATE_WITHIN = "reauthenticate-within";
     public static final String CLEANUP_INTERVAL = "cleanup-interval";
     public static final String CLEANUP_INITIAL_DELAY = "cleanup-initial-delay";
     public static final String CLEANUP_BATCH_SIZE = "cleanup-batch-size";
@@ -47,16 +41,15 @@ public record ServerSettings(SessionPolicy defaultPolicy, Duration cleanupInterv
     }
 
     public static ServerSettings from(Config.Scope config) {
-        SessionPolicy defaults = SessionPolicy.DEFAULT;
-        SessionPolicy policy = defaults.with(Map.of(
-                SessionPolicy.MAX_INACTIVITY, config.get(MAX_INACTIVITY, SessionPolicy.format(defaults.maxInactivity())),
-                SessionPolicy.HISTORY_RETENTION, config.get(HISTORY_RETENTION,
-                        SessionPolicy.format(defaults.historyRetention())),
-                SessionPolicy.REVOKE_ON_CREDENTIAL_CHANGE, config.get(REVOKE_ON_CREDENTIAL_CHANGE,
-                        config.get(REVOKE_ON_PASSWORD_CHANGE, defaults.revokeOnCredentialChange().name())),
-                SessionPolicy.NOTIFY_NEW_DEVICE, config.getBoolean(NOTIFY_NEW_DEVICE, defaults.notifyNewDevice()),
-                SessionPolicy.REAUTHENTICATE_WITHIN, config.get(REAUTHENTICATE_WITHIN,
-                        SessionPolicy.format(defaults.reauthenticateWithin()))));
+        Map<String, Object> options = new HashMap<>();
+        for (PolicyField field : PolicyField.values()) {
+            Object value = field.kind() == PolicyField.Kind.SWITCH ? config.getBoolean(field.option())
+                    : config.get(field.option(), field.oldOption() == null ? null : config.get(field.oldOption()));
+            if (value != null) {
+                options.put(field.key(), value);
+            }
+        }
+        SessionPolicy policy = SessionPolicy.DEFAULT.with(options);
         return new ServerSettings(policy,
                 SessionPolicy.duration(CLEANUP_INTERVAL, config.get(CLEANUP_INTERVAL, DEFAULT_CLEANUP_INTERVAL.toString())),
                 SessionPolicy.duration(CLEANUP_INITIAL_DELAY, config.get(CLEANUP_INITIAL_DELAY,

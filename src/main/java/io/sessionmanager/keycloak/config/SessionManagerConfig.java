@@ -4,6 +4,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -31,15 +32,15 @@ public final class SessionManagerConfig implements Provider {
 
     /** The realm's policy; fields it does not set, or set to something invalid, are the server's defaults. */
     public SessionPolicy policy(RealmModel realm) {
-        List<String> stored = StoredPolicies.FIELDS.stream().map(field -> stored(realm, field)).toList();
+        List<String> stored = Arrays.stream(PolicyField.values()).map(field -> stored(realm, field)).toList();
         return policies.policy(realm.getId(), realm.getName(), stored);
     }
 
     /** A realm saved (or imported) before the policy covered every sign-in factor has it under its old name. */
-    private static String stored(RealmModel realm, String field) {
-        String value = realm.getAttribute(PREFIX + field);
-        return value == null && field.equals(SessionPolicy.REVOKE_ON_CREDENTIAL_CHANGE)
-                ? realm.getAttribute(PREFIX + SessionPolicy.REVOKE_ON_PASSWORD_CHANGE) : value;
+    private static String stored(RealmModel realm, PolicyField field) {
+        String value = realm.getAttribute(PREFIX + field.key());
+        return value == null && field == PolicyField.REVOKE_ON_CREDENTIAL_CHANGE
+                ? realm.getAttribute(PREFIX + PolicyField.OLD_REVOKE_NAME) : value;
     }
 
     /** Saves the realm's policy, and shows it in the admin console's tab where the console has tabs. */

@@ -15,14 +15,6 @@ public record SessionPolicy(Duration maxInactivity, Duration historyRetention,
                             RevokeOnCredentialChange revokeOnCredentialChange, boolean notifyNewDevice,
                             Duration reauthenticateWithin) {
 
-    public static final String MAX_INACTIVITY = "maxInactivity";
-    public static final String HISTORY_RETENTION = "historyRetention";
-    public static final String REVOKE_ON_CREDENTIAL_CHANGE = "revokeOnCredentialChange";
-    /** The old name of {@link #REVOKE_ON_CREDENTIAL_CHANGE}, from when it covered passwords only: still read and shown. */
-    public static final String REVOKE_ON_PASSWORD_CHANGE = "revokeOnPasswordChange";
-    public static final String NOTIFY_NEW_DEVICE = "notifyNewDevice";
-    public static final String REAUTHENTICATE_WITHIN = "reauthenticateWithin";
-
     private static final Duration TEN_YEARS = Duration.ofDays(3650);
 
     /**
@@ -36,11 +28,11 @@ public record SessionPolicy(Duration maxInactivity, Duration historyRetention,
             RevokeOnCredentialChange.OTHERS, false, DEFAULT_REAUTHENTICATE_WITHIN);
 
     public SessionPolicy {
-        requireWithin(MAX_INACTIVITY, maxInactivity, Duration.ofSeconds(1));
-        requireWithin(HISTORY_RETENTION, historyRetention, Duration.ZERO);
-        requireWithin(REAUTHENTICATE_WITHIN, reauthenticateWithin, Duration.ZERO);
+        requireWithin(PolicyField.MAX_INACTIVITY.key(), maxInactivity, Duration.ofSeconds(1));
+        requireWithin(PolicyField.HISTORY_RETENTION.key(), historyRetention, Duration.ZERO);
+        requireWithin(PolicyField.REAUTHENTICATE_WITHIN.key(), reauthenticateWithin, Duration.ZERO);
         if (revokeOnCredentialChange == null) {
-            throw new IllegalArgumentException(REVOKE_ON_CREDENTIAL_CHANGE + " must be OTHERS, ALL or NONE");
+            throw new IllegalArgumentException(PolicyField.REVOKE_ON_CREDENTIAL_CHANGE.key() + " must be OTHERS, ALL or NONE");
         }
     }
 
@@ -54,49 +46,52 @@ public record SessionPolicy(Duration maxInactivity, Duration historyRetention,
     }
 
     /**
-     * The changes with the old name of {@link #REVOKE_ON_CREDENTIAL_CHANGE} taken as the new one. A
-     * client that reads the policy and sends it back changed sends both names, and has changed the one
-     * it knows: the name whose value differs from the policy's wins. Two different changes are refused.
+     * The changes with the old name of the sign-in factor field taken as the new one. A client that
+     * reads the policy and sends it back changed sends both names, and has changed the one it knows:
+     * the name whose value differs from the policy's wins. Two different changes are refused.
      */
     private Map<String, ?> underCurrentNames(Map<String, ?> changes) {
-        if (!changes.containsKey(REVOKE_ON_PASSWORD_CHANGE)) {
+        String oldName = PolicyField.OLD_REVOKE_NAME;
+        String newName = PolicyField.REVOKE_ON_CREDENTIAL_CHANGE.key();
+        if (!changes.containsKey(oldName)) {
             return changes;
         }
-        Object old = changes.get(REVOKE_ON_PASSWORD_CHANGE);
-        Object current = changes.containsKey(REVOKE_ON_CREDENTIAL_CHANGE) ? changes.get(REVOKE_ON_CREDENTIAL_CHANGE) : old;
+        Object old = changes.get(oldName);
+        Object current = changes.containsKey(newName) ? changes.get(newName) : old;
         String kept = revokeOnCredentialChange.name();
         if (!Objects.equals(old, current) && !kept.equals(old) && !kept.equals(current)) {
-            throw new IllegalArgumentException(REVOKE_ON_PASSWORD_CHANGE + " is the old name of "
-                    + REVOKE_ON_CREDENTIAL_CHANGE + ": send one value for both");
+            throw new IllegalArgumentException(oldName + " is the old name of " + newName + ": send one value for both");
         }
         Map<String, Object> renamed = new HashMap<>(changes);
-        renamed.remove(REVOKE_ON_PASSWORD_CHANGE);
-        renamed.put(REVOKE_ON_CREDENTIAL_CHANGE, kept.equals(current) ? old : current);
+        renamed.remove(oldName);
+        renamed.put(newName, kept.equals(current) ? old : current);
         return renamed;
     }
 
-    private SessionPolicy with(String field, Object value) {
+    private SessionPolicy with(String name, Object value) {
+        PolicyField field = PolicyField.named(name);
         return switch (field) {
-            case MAX_INACTIVITY -> new SessionPolicy(duration(field, value), historyRetention,
+            case MAX_INACTIVITY -> new SessionPolicy(duration(name, value), historyRetention,
                     revokeOnCredentialChange, notifyNewDevice, reauthenticateWithin);
-            case HISTORY_RETENTION -> new SessionPolicy(maxInactivity, duration(field, value),
+            case HISTORY_RETENTION -> new SessionPolicy(maxInactivity, duration(name, value),
                     revokeOnCredentialChange, notifyNewDevice, reauthenticateWithin);
             case REVOKE_ON_CREDENTIAL_CHANGE -> new SessionPolicy(maxInactivity, historyRetention,
                     revokeOnCredentialChange(value), notifyNewDevice, reauthenticateWithin);
             case NOTIFY_NEW_DEVICE -> new SessionPolicy(maxInactivity, historyRetention, revokeOnCredentialChange,
-                    bool(field, value), reauthenticateWithin);
+                    bool(name, value), reauthenticateWithin);
             case REAUTHENTICATE_WITHIN -> new SessionPolicy(maxInactivity, historyRetention, revokeOnCredentialChange,
-                    notifyNewDevice, duration(field, value));
-            default -> throw new IllegalArgumentException("Unknown field '" + field + "'");
+                    notifyNewDevice, duration(name, value));
         };
     }
 
-    /** The policy as the admin API shows it, durations in ISO-8601 ("P7D"), the renamed field under both names. */
+    /** The policy as the admin API shows it, every field under its name, the renamed one under both. */
     public Map<String, Object> toMap() {
-        return Map.of(MAX_INACTIVITY, format(maxInactivity), HISTORY_RETENTION, format(historyRetention),
-                REVOKE_ON_CREDENTIAL_CHANGE, revokeOnCredentialChange.name(),
-                REVOKE_ON_PASSWORD_CHANGE, revokeOnCredentialChange.name(), NOTIFY_NEW_DEVICE, notifyNewDevice,
-                REAUTHENTICATE_WITHIN, format(reauthenticateWithin));
+        Map<String, Object> fields = new HashMap<>();
+        for (PolicyField field : PolicyField.values()) {
+            fields.put(field.key(), field.valueIn(this));
+        }
+        fields.put(PolicyField.OLD_REVOKE_NAME, revokeOnCredentialChange.name());
+        return Map.copyOf(fields);
     }
 
     /** ISO-8601 in whole days when it is whole days ("P7D" rather than "PT168H"). */
@@ -122,7 +117,7 @@ public record SessionPolicy(Duration maxInactivity, Duration historyRetention,
                 return option;
             }
         }
-        throw new IllegalArgumentException(REVOKE_ON_CREDENTIAL_CHANGE + " must be OTHERS, ALL or NONE");
+        throw new IllegalArgumentException(PolicyField.REVOKE_ON_CREDENTIAL_CHANGE.key() + " must be OTHERS, ALL or NONE");
     }
 
     private static boolean bool(String field, Object value) {

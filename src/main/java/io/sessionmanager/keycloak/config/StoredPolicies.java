@@ -17,9 +17,6 @@ final class StoredPolicies {
 
     private static final Logger LOG = Logger.getLogger(StoredPolicies.class);
 
-    static final List<String> FIELDS = List.of(SessionPolicy.MAX_INACTIVITY, SessionPolicy.HISTORY_RETENTION,
-            SessionPolicy.REVOKE_ON_CREDENTIAL_CHANGE, SessionPolicy.NOTIFY_NEW_DEVICE, SessionPolicy.REAUTHENTICATE_WITHIN);
-
     private final SessionPolicy defaults;
     private final Map<String, Parsed> byRealmId = new ConcurrentHashMap<>();
 
@@ -40,13 +37,13 @@ final class StoredPolicies {
     private SessionPolicy parse(Stored stored) {
         SessionPolicy policy = defaults;
         List<String> rejected = new ArrayList<>();
-        for (int i = 0; i < FIELDS.size(); i++) {
-            String value = stored.values().get(i);
+        for (PolicyField field : PolicyField.values()) {
+            String value = stored.values().get(field.ordinal());
             if (value == null) {
                 continue;
             }
             try {
-                policy = policy.with(Map.of(FIELDS.get(i), typed(FIELDS.get(i), value)));
+                policy = policy.with(Map.of(field.key(), field.fromText(value)));
             } catch (IllegalArgumentException e) {
                 rejected.add(e.getMessage());
             }
@@ -58,19 +55,7 @@ final class StoredPolicies {
         return policy;
     }
 
-    /** Attributes are strings; the policy's boolean field takes only "true" or "false". */
-    private static Object typed(String field, String value) {
-        if (!field.equals(SessionPolicy.NOTIFY_NEW_DEVICE)) {
-            return value;
-        }
-        return switch (value) {
-            case "true" -> Boolean.TRUE;
-            case "false" -> Boolean.FALSE;
-            default -> value;
-        };
-    }
-
-    /** The stored values of one realm, in {@link #FIELDS} order; null where the realm sets none. */
+    /** The stored values of one realm, in {@link PolicyField} order; null where the realm sets none. */
     private record Stored(String realmName, List<String> values) {
     }
 

@@ -1,10 +1,10 @@
 package io.sessionmanager.keycloak.events;
 
+import io.sessionmanager.keycloak.metrics.RealmCounter;
 import io.sessionmanager.keycloak.metrics.SessionMetrics;
+import io.sessionmanager.keycloak.tx.FailureAccount;
 import org.jboss.logging.Logger;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,17 +16,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * cause, the rest are only counted, and the first success after it logs how many failed, so an
  * outage is two log lines, not one per request.
  */
-public final class RecordingFailures {
+public final class RecordingFailures implements FailureAccount {
+
+    static final RecordingFailures ACCOUNT = new RecordingFailures();
 
     private static final Logger LOG = Logger.getLogger(RecordingFailures.class);
-    private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
+    private static final RealmCounter FAILED = RealmCounter.create();
     private static final AtomicLong IN_BURST = new AtomicLong();
 
     private RecordingFailures() {
     }
 
-    static void failed(String realmId, RuntimeException failure) {
-        FAILED.computeIfAbsent(realmId, id -> new AtomicLong()).incrementAndGet();
+    @Override
+    public void failed(String realmId, RuntimeException failure) {
+        FAILED.increment(realmId);
         SessionMetrics.recordWriteFailed();
         if (IN_BURST.getAndIncrement() == 0) {
             LOG.warn("Recording a session failed; the next list of the user's sessions catches up. Further failures"
@@ -34,7 +37,8 @@ public final class RecordingFailures {
         }
     }
 
-    static void succeeded() {
+    @Override
+    public void succeeded() {
         // Read first: every sign-in ends here, and a plain read does not contend across threads.
         long failed = IN_BURST.get() == 0 ? 0 : IN_BURST.getAndSet(0);
         if (failed > 0) {
@@ -43,7 +47,6 @@ public final class RecordingFailures {
     }
 
     public static long of(String realmId) {
-        AtomicLong failed = FAILED.get(realmId);
-        return failed == null ? 0 : failed.get();
+        return FAILED.of(realmId);
     }
 }

@@ -4,8 +4,10 @@ import io.sessionmanager.keycloak.alert.LinkBase;
 import io.sessionmanager.keycloak.device.DeviceInfo;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
-import io.sessionmanager.keycloak.revoke.OriginalRequest;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import io.sessionmanager.keycloak.tx.AfterCommit;
+import io.sessionmanager.keycloak.tx.FailureAccount;
+import io.sessionmanager.keycloak.tx.OriginalRequest;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.keycloak.device.DeviceRepresentationProvider;
 import org.keycloak.events.Details;
@@ -37,6 +39,7 @@ final class SessionEventListener implements EventListenerProvider {
      */
     private static final String USER_SESSION_DELETED = "USER_SESSION_DELETED";
     private static final String ACCOUNT_API_SESSIONS = "/account/sessions";
+    private static final FailureAccount RECORDING = RecordingFailures.ACCOUNT;
 
     private final KeycloakSession session;
     private final ActivityThrottle throttle;
@@ -58,11 +61,11 @@ final class SessionEventListener implements EventListenerProvider {
             case CODE_TO_TOKEN, REFRESH_TOKEN, USER_INFO_REQUEST, INTROSPECT_TOKEN -> activity(event);
             case LOGOUT -> logout(event);
             case REVOKE_GRANT -> AfterCommit.run(session, event.getRealmId(), (s, realm) -> recorder.ended(s, realm,
-                    event.getUserId(), event.getSessionId(), EndReason.LOGGED_OUT, event.getTime()));
+                    event.getUserId(), event.getSessionId(), EndReason.LOGGED_OUT, event.getTime()), RECORDING);
             default -> {
                 if (USER_SESSION_DELETED.equals(event.getType().name())) {
                     AfterCommit.run(session, event.getRealmId(), (s, realm) -> recorder.ended(s, realm,
-                            event.getUserId(), event.getSessionId(), endReason(event), event.getTime()));
+                            event.getUserId(), event.getSessionId(), endReason(event), event.getTime()), RECORDING);
                 }
             }
         }
@@ -88,7 +91,7 @@ final class SessionEventListener implements EventListenerProvider {
                 maxLifespan < 0 ? null : maxLifespan, LinkBase.of(session, realm));
         throttle.written(event.getSessionId(), event.getTime());
         if (!(createdItsSession(realm, event) && recorder.newSignIn(session, realm, signIn))) {
-            AfterCommit.run(session, event.getRealmId(), (s, r) -> recorder.signIn(s, signIn));
+            AfterCommit.run(session, event.getRealmId(), (s, r) -> recorder.signIn(s, signIn), RECORDING);
         }
     }
 
@@ -109,7 +112,7 @@ final class SessionEventListener implements EventListenerProvider {
         String ipAddress = fromUsersDevice(event) ? event.getIpAddress() : null;
         Activity activity = new Activity(event.getRealmId(), event.getUserId(), event.getSessionId(), event.getClientId(),
                 ipAddress(ipAddress), event.getTime());
-        AfterCommit.run(session, event.getRealmId(), (s, realm) -> recorder.activity(s, realm, activity));
+        AfterCommit.run(session, event.getRealmId(), (s, realm) -> recorder.activity(s, realm, activity), RECORDING);
     }
 
     /**
@@ -136,7 +139,7 @@ final class SessionEventListener implements EventListenerProvider {
         if (!revokedByUs) {
             EndReason reason = isKeycloaksAccountApi() ? EndReason.USER_REVOKED : EndReason.LOGGED_OUT;
             AfterCommit.run(session, event.getRealmId(), (s, realm) ->
-                    recorder.ended(s, realm, event.getUserId(), event.getSessionId(), reason, event.getTime()));
+                    recorder.ended(s, realm, event.getUserId(), event.getSessionId(), reason, event.getTime()), RECORDING);
         }
     }
 
@@ -176,7 +179,8 @@ final class SessionEventListener implements EventListenerProvider {
         if (event.getResourceType() == ResourceType.USER_SESSION && event.getOperationType() == OperationType.DELETE
                 && path.length == 2 && path[0].equals("sessions")) {
             AfterCommit.run(session, event.getRealmId(),
-                    (s, realm) -> recorder.ended(s, realm, null, path[1], EndReason.ADMIN_REVOKED, event.getTime()));
+                    (s, realm) -> recorder.ended(s, realm, null, path[1], EndReason.ADMIN_REVOKED, event.getTime()),
+                    RECORDING);
         }
     }
 

@@ -6,10 +6,11 @@ import io.sessionmanager.keycloak.metrics.SessionMetrics;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.model.SessionTwins;
+import io.sessionmanager.keycloak.model.SignInStore;
 import io.sessionmanager.keycloak.sessions.KeycloakSessionRecords;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserSessionModel;
 
 import java.util.Collections;
 import java.util.Optional;
@@ -29,7 +30,7 @@ final class SessionRecorder {
     /** A new session gets a record; a sign-in to another client with the same session adds that client. */
     void signIn(KeycloakSession s, SignIn signIn) {
         SessionStore store = SessionStore.of(s);
-        store.commitWithoutWaitingForDisk();
+        SignInStore.of(s).commitWithoutWaitingForDisk();
         Optional<SessionRecord> existing = store.findOwned(signIn.realmId(), signIn.userId(),
                 signIn.keycloakSessionId());
         if (existing.isPresent()) {
@@ -47,9 +48,9 @@ final class SessionRecorder {
      */
     boolean newSignIn(KeycloakSession s, RealmModel realm, SignIn signIn) {
         SessionRecord record = newRecord(signIn);
-        boolean inserted = SessionStore.of(s).insertNewSignIn(record, endedSince(s, realm, signIn));
+        boolean inserted = SignInStore.of(s).insertNewSignIn(record, endedSince(s, realm, signIn));
         if (inserted) {
-            RecordingFailures.succeeded();
+            RecordingFailures.ACCOUNT.succeeded();
             SessionMetrics.signInRecorded(s, realm, record.isNewDevice());
             alertIfNewDevice(s, realm, record, signIn);
         }
@@ -59,7 +60,7 @@ final class SessionRecorder {
     private static void insert(KeycloakSession s, SessionStore store, SignIn signIn) {
         SessionRecord record = newRecord(signIn);
         RealmModel realm = s.getContext().getRealm();
-        record.setNewDevice(fromNewDevice(s, store, realm, signIn));
+        record.setNewDevice(fromNewDevice(s, realm, signIn));
         store.insert(record);
         SessionMetrics.signInRecorded(s, realm, record.isNewDevice());
         alertIfNewDevice(s, realm, record, signIn);
@@ -85,8 +86,8 @@ final class SessionRecorder {
     }
 
     /** Whether the sign-in's device is new to the user, looking back as far as the realm keeps history. */
-    private static boolean fromNewDevice(KeycloakSession s, SessionStore store, RealmModel realm, SignIn signIn) {
-        return store.isFromNewDevice(signIn.realmId(), signIn.userId(), signIn.keycloakSessionId(), signIn.device(),
+    private static boolean fromNewDevice(KeycloakSession s, RealmModel realm, SignIn signIn) {
+        return SignInStore.of(s).isFromNewDevice(signIn.realmId(), signIn.userId(), signIn.keycloakSessionId(), signIn.device(),
                 endedSince(s, realm, signIn));
     }
 
@@ -98,7 +99,7 @@ final class SessionRecorder {
     /** Moves last-active forward at most once per interval; a session never seen gets its record here. */
     void activity(KeycloakSession s, RealmModel realm, Activity activity) {
         SessionStore store = SessionStore.of(s);
-        store.commitWithoutWaitingForDisk();
+        SignInStore.of(s).commitWithoutWaitingForDisk();
         Optional<SessionRecord> existing = store.findOwned(activity.realmId(), activity.userId(),
                 activity.keycloakSessionId());
         if (existing.isPresent()) {
@@ -108,11 +109,10 @@ final class SessionRecorder {
             }
             return;
         }
-        UserSessionModel online = s.sessions().getUserSession(realm, activity.keycloakSessionId());
-        UserSessionModel offline = s.sessions().getOfflineUserSession(realm, activity.keycloakSessionId());
-        if (online != null && online.getUser().getId().equals(activity.userId())
-                || offline != null && offline.getUser().getId().equals(activity.userId())) {
-            SessionRecord record = KeycloakSessionRecords.from(realm, online, offline);
+        SessionTwins twins = SessionTwins.find(s, realm, activity.keycloakSessionId());
+        if (twins.online() != null && twins.online().getUser().getId().equals(activity.userId())
+                || twins.offline() != null && twins.offline().getUser().getId().equals(activity.userId())) {
+            SessionRecord record = KeycloakSessionRecords.from(realm, twins.online(), twins.offline());
             touch(record, activity.clientId(), activity.ipAddress(), activity.at());
             store.insert(record);
         }
@@ -125,8 +125,7 @@ final class SessionRecorder {
      */
     void ended(KeycloakSession s, RealmModel realm, String userId, String keycloakSessionId, EndReason reason,
                long at) {
-        if (s.sessions().getUserSession(realm, keycloakSessionId) != null
-                || s.sessions().getOfflineUserSession(realm, keycloakSessionId) != null) {
+        if (!SessionTwins.find(s, realm, keycloakSessionId).isEmpty()) {
             return;
         }
         SessionStore store = SessionStore.of(s);

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
-import org.keycloak.models.AbstractKeycloakTransaction;
+import io.sessionmanager.keycloak.tx.AfterCommit;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -32,7 +32,7 @@ public final class SessionMetrics {
     /** A sign-in's session got its record, from a device new to the user or not. */
     public static void signInRecorded(KeycloakSession session, RealmModel realm, boolean newDevice) {
         String realmName = realm.getName();
-        onCommit(session, () -> {
+        AfterCommit.onCommit(session, () -> {
             count("signins", "Sign-ins recorded", "realm", realmName);
             if (newDevice) {
                 count("new.devices", "Sign-ins from a device new to the user", "realm", realmName);
@@ -47,7 +47,7 @@ public final class SessionMetrics {
         }
         RealmModel realm = session.realms().getRealm(realmId);
         String realmName = realm == null ? realmId : realm.getName();
-        onCommit(session, () -> Counter.builder(PREFIX + "sessions.ended")
+        AfterCommit.onCommit(session, () -> Counter.builder(PREFIX + "sessions.ended")
                 .description("Sessions ended, by reason")
                 .tags("realm", realmName, "reason", reason)
                 .register(REGISTRY).increment(count));
@@ -60,7 +60,7 @@ public final class SessionMetrics {
 
     /** A revoked session that a racing request brought back was ended again. */
     public static void revocationRepeated(KeycloakSession session) {
-        onCommit(session, () -> count(RACE_GUARD, RACE_GUARD_HELP, "action", "repeated"));
+        AfterCommit.onCommit(session, () -> count(RACE_GUARD, RACE_GUARD_HELP, "action", "repeated"));
     }
 
     /** The listener failed to write a session's record (the next list catches up). */
@@ -89,18 +89,5 @@ public final class SessionMetrics {
 
     private static void count(String name, String description, String tag, String value) {
         Counter.builder(PREFIX + name).description(description).tag(tag, value).register(REGISTRY).increment();
-    }
-
-    private static void onCommit(KeycloakSession session, Runnable count) {
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                count.run();
-            }
-
-            @Override
-            protected void rollbackImpl() {
-            }
-        });
     }
 }

@@ -1,6 +1,8 @@
 package io.sessionmanager.keycloak.model;
 
 import io.sessionmanager.keycloak.compat.OnSupportedKeycloak;
+import io.sessionmanager.keycloak.metrics.RealmCounter;
+import io.sessionmanager.keycloak.tx.AfterCommit;
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
@@ -25,12 +27,14 @@ public class SessionEntityProviderFactory implements JpaEntityProviderFactory, O
     public void init(Config.Scope config) {
     }
 
-    /** Records go with their realm or user, in the transaction that removes them. */
+    /** Records go with their realm or user, in the transaction that removes them; a realm's counts go once its removal committed. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> {
             if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 SessionStore.of(removed.getKeycloakSession()).deleteRealm(removed.getRealm().getId());
+                String realmId = removed.getRealm().getId();
+                AfterCommit.onCommit(removed.getKeycloakSession(), () -> RealmCounter.forgetRealm(realmId));
             } else if (event instanceof UserModel.UserRemovedEvent removed) {
                 SessionStore.of(removed.getKeycloakSession())
                         .deleteUser(removed.getRealm().getId(), removed.getUser().getId());

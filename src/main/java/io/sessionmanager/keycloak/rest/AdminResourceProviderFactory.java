@@ -1,6 +1,7 @@
 package io.sessionmanager.keycloak.rest;
 
 import io.sessionmanager.keycloak.compat.OnSupportedKeycloak;
+import io.sessionmanager.keycloak.http.MalformedContentTypeResource;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;

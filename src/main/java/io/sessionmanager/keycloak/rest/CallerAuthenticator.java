@@ -1,10 +1,12 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.access.InactivityLimit;
 import io.sessionmanager.keycloak.compat.TokenAlgorithm;
 import io.sessionmanager.keycloak.compat.TokenCors;
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.config.SessionPolicy;
-import io.sessionmanager.keycloak.revoke.InactivityGuard;
+import io.sessionmanager.keycloak.guard.RestoredCopies;
+import io.sessionmanager.keycloak.http.ApiError;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
@@ -23,8 +25,8 @@ import org.keycloak.representations.AccessToken;
 import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.Auth;
-import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
+import org.keycloak.services.managers.AuthenticationManager;
 
 import java.time.Duration;
 
@@ -120,9 +122,9 @@ final class CallerAuthenticator {
         } catch (NotAuthorizedException e) {
             throw ApiError.unauthorized("The Authorization header must be a bearer token");
         }
-        if (result == null || SessionRevoker.endAgainIfRevoked(session, realm, result.getSession().getId(),
+        if (result == null || RestoredCopies.endIfRevoked(session, realm, result.getSession().getId(),
                 result.getSession().isOffline())
-                || InactivityGuard.of(session, realm).endIfIdle(result.getSession())) {
+                || InactivityLimit.of(session, realm).endIfIdle(result.getSession())) {
             throw ApiError.unauthorized("Missing, invalid or expired bearer token, or its session has ended");
         }
         return result;

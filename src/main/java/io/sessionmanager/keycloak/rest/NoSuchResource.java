@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.http.ApiError;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.OPTIONS;

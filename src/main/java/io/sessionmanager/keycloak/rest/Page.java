@@ -1,5 +1,7 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.http.ApiError;
+
 import java.util.List;
 
 /** The {@code first}/{@code max} query parameters, checked: malformed values are a 400, not a default. */

@@ -1,11 +1,12 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.http.ApiError;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
-import io.sessionmanager.keycloak.sessions.UserSessions;
 import io.sessionmanager.keycloak.rest.CallerAuthenticator.Access;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import io.sessionmanager.keycloak.sessions.UserSessions;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.OPTIONS;

@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.http.MalformedContentTypeResource;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.services.resource.RealmResourceProvider;
 

@@ -1,9 +1,11 @@
 package io.sessionmanager.keycloak.revoke;
 
-import io.sessionmanager.keycloak.metrics.SessionMetrics;
+import io.sessionmanager.keycloak.guard.RevocationMarks;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.model.SessionTwins;
+import io.sessionmanager.keycloak.tx.OriginalRequest;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
@@ -11,12 +13,9 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -31,12 +30,11 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * thread, also for work after the request committed or in a transaction of its own; the scheduled
  * cleanup, which runs on a timer, brings a stand-in ({@link OriginalRequest#background()}).
  * <p>
- * Before anything is removed the session is marked revoked on every node ({@link RevokedSessions}):
+ * Before anything is removed the session is marked revoked on every node ({@link RevocationMarks}):
  * Keycloak can bring a removed session back when a request using it races the removal (its
  * persistent sessions re-read a session missing from the cache from the database, and a refresh
- * writes its client session back). The mark makes refreshes fail from now on
- * ({@link GuardedRefreshTokenGrantType}), and any copy that a racing request brings back is ended
- * again right after that request ({@link ResurrectionListener}, {@link #endAgain(String)}).
+ * writes its client session back). The race guard (package {@code guard}) then refuses every use
+ * of it from now on and ends any copy that a racing request brings back.
  */
 public final class SessionRevoker {
 
@@ -66,9 +64,8 @@ public final class SessionRevoker {
         if (!record.isActive()) {
             return false;
         }
-        String id = record.getKeycloakSessionId();
-        return revoke(record, session.sessions().getUserSession(realm, id),
-                session.sessions().getOfflineUserSession(realm, id), reason);
+        SessionTwins twins = SessionTwins.find(session, realm, record.getKeycloakSessionId());
+        return revoke(record, twins.online(), twins.offline(), reason);
     }
 
     /**
@@ -86,7 +83,7 @@ public final class SessionRevoker {
             return false;
         }
         long started = Time.currentTimeMillis();
-        RevokedSessions.mark(session, realm, record);
+        RevocationMarks.mark(session, realm, record);
         // Online first: Keycloak's logout of an offline session also removes a still-present online twin.
         end(online, record);
         end(offline, record);
@@ -115,79 +112,6 @@ public final class SessionRevoker {
         return owned;
     }
 
-    /**
-     * Ends, once more, the Keycloak session of a record that was already revoked but that Keycloak
-     * holds again; the record stays as it ended.
-     */
-    public void endAgain(SessionRecord record) {
-        RevokedSessions.mark(session, realm, record);
-        endAgain(record.getKeycloakSessionId());
-    }
-
-    /**
-     * Removes the Keycloak sessions with this id, online and offline, whose kind was ended (is
-     * marked), if a racing request brought them back. The other kind stays: an offline session
-     * outlives the logout of the online one it came from.
-     */
-    public void endAgain(String keycloakSessionId) {
-        SingleUseObjectProvider marks = session.singleUseObjects();
-        UserSessionModel online = RevokedSessions.isRevoked(marks, keycloakSessionId, false)
-                ? session.sessions().getUserSession(realm, keycloakSessionId) : null;
-        UserSessionModel offline = RevokedSessions.isRevoked(marks, keycloakSessionId, true)
-                ? session.sessions().getOfflineUserSession(realm, keycloakSessionId) : null;
-        if (online != null || offline != null) {
-            LOG.debug("A revoked session came back after its revocation; ending it again");
-            SessionMetrics.revocationRepeated(session);
-            remove(online);
-            remove(offline);
-        }
-    }
-
-    /** Whether the Keycloak session of this kind with this id was ended (is marked). */
-    public boolean hasEnded(String keycloakSessionId, boolean offline) {
-        return RevokedSessions.isRevoked(session, keycloakSessionId, offline);
-    }
-
-    /**
-     * For a request about to use the session with this id: whether the session was ended (its mark
-     * is there), in which case whatever copy of it Keycloak holds again is ended now
-     * ({@link #endAgainNow}) and the use is to be refused.
-     */
-    public static boolean endAgainIfRevoked(KeycloakSession session, RealmModel realm, String keycloakSessionId,
-                                            boolean offline) {
-        if (!RevokedSessions.isRevoked(session, keycloakSessionId, offline)) {
-            return false;
-        }
-        SessionMetrics.revocationRefused();
-        endAgainNow(session, realm, keycloakSessionId);
-        return true;
-    }
-
-    /**
-     * As {@link #endAgain(String)}, in a transaction of its own committed before this returns: for
-     * a request about to use the session, which must then find it gone. Should that fail (its
-     * revocation still holding the rows, say), the request goes on; the use is refused by the mark
-     * where it can be, and the copy is ended again after the request ({@link ResurrectionListener}).
-     */
-    public static void endAgainNow(KeycloakSession session, RealmModel realm, String keycloakSessionId) {
-        endAgainNow(session.getKeycloakSessionFactory(), realm.getId(), keycloakSessionId);
-    }
-
-    /** As {@link #endAgain(String)}, in a transaction of its own, from anywhere (a realm that is gone has nothing to end). */
-    static void endAgainNow(KeycloakSessionFactory factory, String realmId, String keycloakSessionId) {
-        try {
-            KeycloakModelUtils.runJobInTransaction(factory, s -> {
-                RealmModel realm = s.realms().getRealm(realmId);
-                if (realm != null) {
-                    s.getContext().setRealm(realm);
-                    new SessionRevoker(s, realm).endAgain(keycloakSessionId);
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.debugf(e, "Could not end a revoked session again");
-        }
-    }
-
     private void end(UserSessionModel userSession, SessionRecord record) {
         if (userSession == null) {
             return;
@@ -195,7 +119,8 @@ public final class SessionRevoker {
         if (OriginalRequest.of(session) == null) {
             LOG.warnf("No request to notify the clients of session %s from; removing it without notifying them",
                     record.getId());
-            remove(userSession);
+            (userSession.isOffline() ? new SessionTwins(null, userSession) : new SessionTwins(userSession, null))
+                    .remove(session, realm);
             return;
         }
         KeycloakContext context = session.getContext();
@@ -218,17 +143,6 @@ public final class SessionRevoker {
         }
         if (joined.getParentSession() == null || !userSession.getId().equals(joined.getParentSession().getId())) {
             context.setAuthenticationSession(null);
-        }
-    }
-
-    private void remove(UserSessionModel userSession) {
-        if (userSession == null) {
-            return;
-        }
-        if (userSession.isOffline()) {
-            session.sessions().removeOfflineUserSession(realm, userSession);
-        } else {
-            session.sessions().removeUserSession(realm, userSession);
         }
     }
 

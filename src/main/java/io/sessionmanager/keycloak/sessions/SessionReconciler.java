@@ -1,11 +1,15 @@
 package io.sessionmanager.keycloak.sessions;
 
+import io.sessionmanager.keycloak.guard.RestoredCopies;
+import io.sessionmanager.keycloak.guard.RevocationMarks;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.KeycloakSessionIds;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
+import io.sessionmanager.keycloak.model.SessionTwins;
 import io.sessionmanager.keycloak.model.SessionType;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import io.sessionmanager.keycloak.tx.RealmTransaction;
 import org.jboss.logging.Logger;
 import org.keycloak.common.Profile;
 import org.keycloak.common.util.Time;
@@ -14,7 +18,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.UserSessionProvider;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.SessionExpirationUtils;
 
 import java.time.Duration;
@@ -63,7 +66,7 @@ public final class SessionReconciler {
     public List<LiveSession> activeSessions(UserModel user, EndReason goneReason) {
         // Keycloak's database holds online sessions too with persistent user sessions (on by default).
         Optional<KeycloakSessionIds> ids = Profile.isFeatureEnabled(Profile.Feature.PERSISTENT_USER_SESSIONS)
-                ? Optional.of(store.keycloakSessionIds(realm.getId(), user.getId())) : Optional.empty();
+                ? Optional.of(KeycloakSessionIds.read(session, realm.getId(), user.getId())) : Optional.empty();
         Map<String, UserSessionModel> online = keycloakSessions(user, ids, false);
         Map<String, UserSessionModel> offline = keycloakSessions(user, ids, true);
         Set<String> unrecorded = new LinkedHashSet<>(online.keySet());
@@ -92,9 +95,8 @@ public final class SessionReconciler {
      * and hard end are brought up to date from Keycloak. Returns whether it ended.
      */
     public boolean settle(SessionRecord record, SessionRevoker revoker, Duration maxInactivity, long now) {
-        String id = record.getKeycloakSessionId();
-        LiveSession live = new LiveSession(record, session.sessions().getUserSession(realm, id),
-                session.sessions().getOfflineUserSession(realm, id));
+        SessionTwins twins = SessionTwins.find(session, realm, record.getKeycloakSessionId());
+        LiveSession live = new LiveSession(record, twins.online(), twins.offline());
         if (live.online() == null && live.offline() == null) {
             return store.end(record, endedByKeycloak(record, now), now);
         }
@@ -110,11 +112,11 @@ public final class SessionReconciler {
      * The record of one Keycloak session (its online and offline twins, at least one non-null):
      * the stored one, or one recorded now from Keycloak's session if the listener never saw it.
      */
-    public SessionRecord recordOf(UserSessionModel online, UserSessionModel offline) {
-        UserSessionModel either = online != null ? online : offline;
+    public SessionRecord recordOf(SessionTwins twins) {
+        UserSessionModel either = twins.either();
         return store.findOwned(realm.getId(), either.getUser().getId(), either.getId())
-                .orElseGet(() -> insertAll(List.of(new LiveSession(KeycloakSessionRecords.from(realm, online, offline),
-                        online, offline))).get(0).record());
+                .orElseGet(() -> insertAll(List.of(new LiveSession(KeycloakSessionRecords.from(realm, twins.online(),
+                        twins.offline()), twins.online(), twins.offline()))).get(0).record());
     }
 
     /** Brings the stored type and clients up to date; writes only when they changed. */
@@ -134,19 +136,18 @@ public final class SessionReconciler {
                 .collect(Collectors.toMap(SessionRecord::getKeycloakSessionId, Function.identity()));
         List<LiveSession> live = new ArrayList<>();
         List<LiveSession> unrecorded = new ArrayList<>();
-        SessionRevoker revoker = SessionRevoker.of(session, realm);
         for (String id : ids) {
             SessionRecord record = ended.get(id);
             if (record != null && record.getEndReason() != null && record.getEndReason().isRevocation()) {
                 // Revoked, yet back: a request that raced the revocation restored it. Revoked stays revoked.
-                revoker.endAgain(record);
+                RestoredCopies.endAgain(session, realm, record);
                 continue;
             }
             // Ended through one of Keycloak's own doors, yet back: the same race. Only the kind that ended goes.
-            boolean onlineEnded = revoker.hasEnded(id, false);
-            boolean offlineEnded = revoker.hasEnded(id, true);
+            boolean onlineEnded = RevocationMarks.isRevoked(session, id, false);
+            boolean offlineEnded = RevocationMarks.isRevoked(session, id, true);
             if (onlineEnded || offlineEnded) {
-                revoker.endAgain(id);
+                RestoredCopies.endAgain(session, realm, id);
             }
             UserSessionModel onlineLeft = onlineEnded ? null : online.get(id);
             UserSessionModel offlineLeft = offlineEnded ? null : offline.get(id);
@@ -180,8 +181,10 @@ public final class SessionReconciler {
         for (LiveSession pending : unrecorded) {
             SessionRecord record = pending.record();
             try {
-                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
-                        s -> SessionStore.of(s).insert(record));
+                RealmTransaction.serverWide(session.getKeycloakSessionFactory(), s -> {
+                    SessionStore.of(s).insert(record);
+                    return null;
+                });
             } catch (RuntimeException e) {
                 LOG.debugf(e, "Record for a Keycloak session was inserted concurrently");
                 failures.put(record.getId(), e);

@@ -5,16 +5,14 @@ import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.model.SessionStore;
-import io.sessionmanager.keycloak.revoke.OriginalRequest;
 import io.sessionmanager.keycloak.revoke.SessionRevoker;
+import io.sessionmanager.keycloak.tx.RealmTransaction;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.util.List;
-import java.util.function.BiFunction;
 
 /**
  * A user's sessions as everyone sees them, within an HTTP request: reconciled with Keycloak, and
@@ -75,27 +73,46 @@ public final class UserSessions {
      * a time, each batch committed on its own: no transaction grows with the number of sessions (one
      * holding thousands slows down with each more), and a crash in between leaves every session
      * either ended or still active with its record saying so, for the request to be repeated.
+     * The one way every session of a user ends, whoever asks.
      */
     public long revokeAll(UserModel user, EndReason reason, String keepKeycloakSessionId) {
-        OriginalRequest request = OriginalRequest.of(session);
+        return revokeAll(user, reason, keepKeycloakSessionId, null);
+    }
+
+    /**
+     * As {@link #revokeAll(UserModel, EndReason, String)}, for an ending Keycloak itself began (an
+     * administrator's sign-out of the user, which removed the online sessions already): every record
+     * ends with {@code reason}, those whose Keycloak sessions are gone or idle included.
+     */
+    public long revokeAllAs(UserModel user, EndReason reason) {
+        return revokeAll(user, reason, null, reason);
+    }
+
+    /** {@code everyRecordAs}: null, or the reason every record ends with, gone and idle ones included. */
+    private long revokeAll(UserModel user, EndReason reason, String keepKeycloakSessionId, EndReason everyRecordAs) {
+        RealmTransaction own = RealmTransaction.of(session, realm);
         String userId = user.getId();
-        List<String> toEnd = inTransaction(request, (s, r) -> sessionIds(s, r, userId, keepKeycloakSessionId));
+        // A realm the calling transaction creates (the master realm with its first admin) is not
+        // visible to a transaction of its own yet, and has no sessions.
+        List<String> toEnd = own.call((s, r) -> sessionIds(s, r, userId, keepKeycloakSessionId, everyRecordAs))
+                .orElse(List.of());
         long revoked = 0;
         for (int from = 0; from < toEnd.size(); from += BATCH) {
             List<String> batch = toEnd.subList(from, Math.min(toEnd.size(), from + BATCH));
-            revoked += inTransaction(request, (s, r) -> revoke(s, r, userId, batch, reason));
+            revoked += own.call((s, r) -> revoke(s, r, userId, batch, reason)).orElse(0L);
         }
         return revoked;
     }
 
-    private static List<String> sessionIds(KeycloakSession s, RealmModel realm, String userId, String keep) {
-        // A realm the calling transaction creates (the master realm with its first admin) is not
-        // visible here yet, and has no sessions.
-        UserModel user = realm == null ? null : s.users().getUserById(realm, userId);
+    private static List<String> sessionIds(KeycloakSession s, RealmModel realm, String userId, String keep,
+                                           EndReason everyRecordAs) {
+        UserModel user = s.users().getUserById(realm, userId);
         if (user == null) {
             return List.of();
         }
-        return new UserSessions(s, realm).active(user).stream()
+        List<LiveSession> toEnd = everyRecordAs == null ? new UserSessions(s, realm).active(user)
+                : new SessionReconciler(s, realm).activeSessions(user, everyRecordAs);
+        return toEnd.stream()
                 .map(live -> live.record().getKeycloakSessionId())
                 .filter(id -> !id.equals(keep))
                 .toList();
@@ -109,17 +126,5 @@ public final class UserSessions {
         long revoked = records.stream().filter(record -> revoker.revoke(record, reason)).count();
         store.flushAndDetach(records);
         return revoked;
-    }
-
-    /** Work on this realm in a transaction of its own, within the same request (for back-channel logouts). */
-    private <T> T inTransaction(OriginalRequest request, BiFunction<KeycloakSession, RealmModel, T> work) {
-        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
-            RealmModel sameRealm = s.realms().getRealm(realm.getId());
-            s.getContext().setRealm(sameRealm);
-            if (request != null) {
-                request.applyTo(s);
-            }
-            return work.apply(s, sameRealm);
-        });
     }
 }

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
 import java.util.Map;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.assertRefreshRefused;
@@ -52,6 +52,19 @@ class AdminApiIT {
         assertThat(active).hasSize(2).allSatisfy(s -> assertThat(s.path("current").asBoolean()).isFalse());
         assertThat(active).extracting(s -> s.path("type").asText()).containsExactlyInAnyOrder("ONLINE", "OFFLINE");
         assertThat(history).singleElement().satisfies(s -> assertThat(s.path("id").asText()).isEqualTo(ended));
+    }
+
+    /** Keycloak's server info (the admin console's Provider info) shows the extension's version and the options in force. */
+    @Test
+    void theServerInfoShowsTheVersionAndTheSettingsInForce() {
+        JsonNode info = admin.serverInfo().json().path("providers").path("session-manager").path("providers")
+                .path("default").path("operationalInfo");
+
+        String jar = java.nio.file.Path.of(System.getProperty("provider.jar")).getFileName().toString();
+        assertThat(jar).contains("-" + info.path("version").asText() + ".jar");
+        assertThat(info.path("cleanup-initial-delay").asText()).isEqualTo("PT24H");
+        assertThat(info.path("max-inactivity").asText()).isEqualTo("P7D");
+        assertThat(info.path("revoke-on-credential-change").asText()).isEqualTo("OTHERS");
     }
 
     @Test

@@ -39,7 +39,10 @@ class KeycloakDoorsIT {
      * newest, with every database.
      */
     static final String NEWEST_KEYCLOAK_ONLY = "newest-keycloak-only";
-    /** {@code -Drace.rounds=N} runs every door N times, to soak one of them. */
+    /**
+     * {@code -Drace.rounds=N} runs every door N times, to soak one of them; the build runs 1 on the
+     * embedded H2, as for {@link RevocationRaceIT}.
+     */
     private static final int ROUNDS = Integer.getInteger("race.rounds", 3);
     /** Loops calling Keycloak's account API with the stolen access token. */
     private static final int BEARER_LOOPS = 4;

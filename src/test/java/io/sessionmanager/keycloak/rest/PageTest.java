@@ -1,8 +1,9 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.http.ApiError;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.List;
 

@@ -1,0 +1,103 @@
+package io.sessionmanager.keycloak.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The fields of a realm's {@link SessionPolicy}, each defined once: its name (in the admin API, the
+ * realm's attributes and the admin console's form), its server option, its kind, and how a text
+ * (an attribute, a form field) becomes the value the policy takes.
+ */
+public enum PolicyField {
+
+    MAX_INACTIVITY("maxInactivity", Kind.DURATION),
+    HISTORY_RETENTION("historyRetention", Kind.DURATION),
+    REVOKE_ON_CREDENTIAL_CHANGE("revokeOnCredentialChange", Kind.CHOICE),
+    NOTIFY_NEW_DEVICE("notifyNewDevice", Kind.SWITCH),
+    REAUTHENTICATE_WITHIN("reauthenticateWithin", Kind.DURATION);
+
+    /** The old name of {@link #REVOKE_ON_CREDENTIAL_CHANGE}, from when it covered passwords only: still read and shown. */
+    public static final String OLD_REVOKE_NAME = "revokeOnPasswordChange";
+
+    /** What a field holds: an ISO-8601 duration, one of {@link RevokeOnCredentialChange}'s options, or a switch. */
+    public enum Kind {
+        DURATION, CHOICE, SWITCH
+    }
+
+    private final String key;
+    private final Kind kind;
+
+    PolicyField(String key, Kind kind) {
+        this.key = key;
+        this.kind = kind;
+    }
+
+    /** Its name in the admin API and, prefixed, in the realm's attributes. */
+    public String key() {
+        return key;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Its server option, {@code --spi-session-manager--default--<option>}: the name in kebab case. */
+    public String option() {
+        return kebab(key);
+    }
+
+    /** The server option of its old name, still read when the new one is not set; null for the others. */
+    public String oldOption() {
+        return this == REVOKE_ON_CREDENTIAL_CHANGE ? kebab(OLD_REVOKE_NAME) : null;
+    }
+
+    /**
+     * Its name in the admin console's form. The sign-in factor field keeps its old name there: forms
+     * saved before the rename hold it under that name, and the console would show the server's
+     * default in their place.
+     */
+    public String formName() {
+        return this == REVOKE_ON_CREDENTIAL_CHANGE ? OLD_REVOKE_NAME : key;
+    }
+
+    /** The message key of its label in the admin console; its help text's key ends in {@code Help}. */
+    public String label() {
+        return "sessionManager" + Character.toUpperCase(key.charAt(0)) + key.substring(1);
+    }
+
+    /** Its value in {@code policy}, as the admin API shows it (durations in ISO-8601, "P7D"). */
+    public Object valueIn(SessionPolicy policy) {
+        return switch (this) {
+            case MAX_INACTIVITY -> SessionPolicy.format(policy.maxInactivity());
+            case HISTORY_RETENTION -> SessionPolicy.format(policy.historyRetention());
+            case REVOKE_ON_CREDENTIAL_CHANGE -> policy.revokeOnCredentialChange().name();
+            case NOTIFY_NEW_DEVICE -> policy.notifyNewDevice();
+            case REAUTHENTICATE_WITHIN -> SessionPolicy.format(policy.reauthenticateWithin());
+        };
+    }
+
+    /**
+     * A stored or typed text as the policy takes it: a switch's "true" or "false" as a boolean,
+     * anything else as it is, for the policy to check (and refuse).
+     */
+    public Object fromText(String text) {
+        if (kind != Kind.SWITCH) {
+            return text;
+        }
+        return switch (text) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> text;
+        };
+    }
+
+    /** The field of this name. */
+    public static PolicyField named(String name) {
+        return Arrays.stream(values()).filter(field -> field.key.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Unknown field '" + name + "'"));
+    }
+
+    private static String kebab(String camel) {
+        return camel.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+    }
+}

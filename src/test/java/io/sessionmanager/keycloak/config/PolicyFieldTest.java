@@ -1,0 +1,35 @@
+package io.sessionmanager.keycloak.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The names each policy field goes by are public (README, realm exports, saved console forms): they stay as they were. */
+class PolicyFieldTest {
+
+    @Test
+    void serverOptionsKeepTheirDocumentedNames() {
+        assertThat(Arrays.stream(PolicyField.values()).map(PolicyField::option)).containsExactly("max-inactivity",
+                "history-retention", "revoke-on-credential-change", "notify-new-device", "reauthenticate-within");
+        assertThat(PolicyField.REVOKE_ON_CREDENTIAL_CHANGE.oldOption()).isEqualTo("revoke-on-password-change");
+    }
+
+    @Test
+    void consoleFormFieldsAndLabelsKeepTheirNames() {
+        assertThat(Arrays.stream(PolicyField.values()).map(PolicyField::formName)).containsExactly("maxInactivity",
+                "historyRetention", "revokeOnPasswordChange", "notifyNewDevice", "reauthenticateWithin");
+        assertThat(Arrays.stream(PolicyField.values()).map(PolicyField::label)).containsExactly(
+                "sessionManagerMaxInactivity", "sessionManagerHistoryRetention",
+                "sessionManagerRevokeOnCredentialChange", "sessionManagerNotifyNewDevice",
+                "sessionManagerReauthenticateWithin");
+    }
+
+    @Test
+    void aSwitchTakesOnlyTrueOrFalseAsABoolean() {
+        assertThat(PolicyField.NOTIFY_NEW_DEVICE.fromText("true")).isEqualTo(Boolean.TRUE);
+        assertThat(PolicyField.NOTIFY_NEW_DEVICE.fromText("yes")).isEqualTo("yes");
+        assertThat(PolicyField.MAX_INACTIVITY.fromText("true")).isEqualTo("true");
+    }
+}
