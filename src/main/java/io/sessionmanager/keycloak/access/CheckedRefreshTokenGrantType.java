@@ -1,6 +1,5 @@
 package io.sessionmanager.keycloak.access;
 
-import io.sessionmanager.keycloak.guard.RestoredCopies;
 import io.sessionmanager.keycloak.guard.RevocationMarks;
 import io.sessionmanager.keycloak.metrics.SessionMetrics;
 import jakarta.ws.rs.WebApplicationException;

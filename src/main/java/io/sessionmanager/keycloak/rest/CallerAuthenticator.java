@@ -7,7 +7,6 @@ import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.guard.RestoredCopies;
 import io.sessionmanager.keycloak.http.ApiError;
-import io.sessionmanager.keycloak.revoke.SessionRevoker;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.core.HttpHeaders;
