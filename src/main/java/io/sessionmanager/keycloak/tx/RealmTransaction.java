@@ -62,11 +62,11 @@ public record RealmTransaction(KeycloakSessionFactory factory, String realmId, O
         return KeycloakModelUtils.runJobInTransactionWithResult(factory, work::apply);
     }
 
-    /** Runs the task; returns whether the realm was still there to run it on. */
-    public boolean run(Task task) {
-        return call((s, realm) -> {
+    /** Runs the task, unless the realm is gone. */
+    public void run(Task task) {
+        call((s, realm) -> {
             task.run(s, realm);
             return Boolean.TRUE;
-        }).isPresent();
+        });
     }
 }
