@@ -171,6 +171,9 @@ test("sign out other devices keeps this one; sign out everywhere ends it on the 
   await confirm(a);
   await expectRows(a, 1);
   assert.equal(await visibleSessions(a).locator("[data-testid=this-device]").count(), 1);
+  await a.getByRole("tab", { name: "History" }).click();
+  await visibleSessions(a).locator("[data-testid=end-reason]", { hasText: "Signed out from another device" }).first().waitFor();
+  await a.getByRole("tab", { name: "Active" }).click();
 
   await a.locator("[data-testid=sign-out-everywhere]").click();
   await confirm(a);
@@ -186,7 +189,15 @@ test("the page speaks the user's language", async () => {
 
   await page.getByRole("heading", { name: "Angemeldete Sitzungen" }).waitFor();
   await page.getByRole("button", { name: "\u00DCberall abmelden" }).waitFor();
+  assert.equal(await visibleSessions(page).first().locator("[data-testid=device-info]").innerText(), "Chrome 131 unter Windows 10");
   await page.context().close();
+
+  // A user without a language of their own, asking for German in the address, as on the login pages.
+  const english = await signIn();
+  await english.goto(`${sessionsPage}?kc_locale=de`);
+  await english.getByRole("heading", { name: "Angemeldete Sitzungen" }).waitFor();
+  await english.locator("[data-testid=device-info]", { hasText: "Chrome 131 unter Windows 10" }).first().waitFor();
+  await english.context().close();
 });
 
 test("the revoke button and its confirmation work from the keyboard", BUNDLE_ONLY, async () => {
@@ -234,28 +245,69 @@ test("a second user signing in through the same browser gets a session of their 
   await page.context().close();
 });
 
-test("on a phone the page fits, its actions are reachable, and the menu opens and closes", BUNDLE_ONLY, async () => {
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  await page.goto(account);
-  await fillLogin(page, USERNAME);
-  await openSessions(page);
-  const menuLink = page.getByRole("link", { name: "Signed-in sessions" });
+/** The element's box, as the user sees it. */
+const box = (locator) => locator.evaluate((element) => {
+  const { left, top, right, bottom, width } = element.getBoundingClientRect();
+  return { left, top, right, bottom, width };
+});
 
-  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "no sideways scrolling");
-  assert.equal(await menuLink.isVisible(), false, "menu closed");
+/** What a 360 px phone must show whole, in each language: titles, buttons, details. */
+async function assertFitsAPhone(page, language) {
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${language}: no sideways scrolling`);
+  const [others, everywhere] = [await box(page.locator("[data-testid=sign-out-others]")), await box(page.locator("[data-testid=sign-out-everywhere]"))];
+  assert.ok(others.top === everywhere.top || (others.left === everywhere.left && others.width === everywhere.width),
+    `${language}: the two buttons share a row or stack aligned: ${JSON.stringify([others, everywhere])}`);
+  const card = await box(visibleSessions(page).first());
+  const details = await box(visibleSessions(page).first().locator("[data-testid=details]"));
+  assert.ok(details.width >= 0.85 * card.width, `${language}: the details use the card's width: ${details.width} of ${card.width}`);
   for (const action of ["sign-out-others", "sign-out-everywhere"]) {
-    assert.ok(await reachable(page, page.locator(`[data-testid=${action}]`)), `${action} reachable`);
+    assert.ok(await reachable(page, page.locator(`[data-testid=${action}]`)), `${language}: ${action} reachable`);
   }
-  assert.ok(await reachable(page, visibleSessions(page).locator("[data-testid=revoke]").first()), "a row's revoke reachable");
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await screenshot(page, "account-sessions-phone.png");
+  assert.ok(await reachable(page, visibleSessions(page).locator("[data-testid=revoke]").first()), `${language}: a row's revoke reachable`);
+  for (const action of ["revoke", "sign-out-others", "sign-out-everywhere"]) {
+    await page.locator(`[data-testid=${action}]`).first().click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    const title = dialog.locator(".pf-v5-c-modal-box__title-text");
+    assert.ok(await title.evaluate((element) => element.scrollWidth <= element.clientWidth), `${language}: ${action}'s title is whole`);
+    for (const button of await dialog.getByRole("button").all()) {
+      const { left, right } = await box(button);
+      assert.ok(left >= 0 && right <= page.viewportSize().width, `${language}: ${action}'s "${await button.innerText()}" is on the screen`);
+    }
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+  }
+}
 
-  await page.locator("[data-testid=nav-toggle]").click();
-  await menuLink.waitFor();
-  await page.getByRole("link", { name: "Personal info" }).click();
-  await menuLink.waitFor({ state: "hidden" });
-  await context.close();
+test("on a phone, in English and German, the page and its dialogs fit, and the menu opens and closes", BUNDLE_ONLY, async () => {
+  for (const [language, username] of [["en", USERNAME], ["de", GERMAN_USERNAME]]) {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(account);
+    await fillLogin(page, username);
+    await openSessions(page);
+    await assertFitsAPhone(page, language);
+    if (language === "en") {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await screenshot(page, "account-sessions-phone.png");
+      const menuLink = page.getByRole("link", { name: "Signed-in sessions" });
+      assert.equal(await menuLink.isVisible(), false, "menu closed");
+      await page.locator("[data-testid=nav-toggle]").click();
+      await menuLink.waitFor();
+      await page.getByRole("link", { name: "Personal info" }).click();
+      await menuLink.waitFor({ state: "hidden" });
+    } else {
+      assert.match(await visibleSessions(page).first().locator("[data-testid=device-info]").innerText(), /^Mobile Safari 17 unter iOS 17\.2$/);
+      await screenshot(page, "account-sessions-phone-de.png");
+      // What a button did is said in the page, under the buttons, never over the heading.
+      await page.locator("[data-testid=sign-out-others]").click();
+      await confirm(page);
+      const notice = await box(page.locator("[data-testid=notice]"));
+      const heading = await box(page.getByRole("heading", { level: 1 }));
+      assert.ok(notice.top >= heading.bottom, `the notice is below the heading: ${JSON.stringify([notice, heading])}`);
+    }
+    await context.close();
+  }
 });
 
 test("\"This wasn't me\" in the new-device email ends every session, shows no password form, and the next sign-in chooses one", async () => {
@@ -282,15 +334,19 @@ test("\"This wasn't me\" in the new-device email ends every session, shows no pa
   assert.equal(refused.status, 400);
   assert.equal((await refused.json()).error, "invalid_grant");
 
-  // The user's own browser was signed out too: Keycloak asks for the password, then for a new one.
+  // The user's own browser was signed out too.
   await own.goto(sessionsPage);
-  await submitLogin(own, OTHER_USERNAME);
-  await own.fill("#password-new", "chosen-after-the-report");
-  await own.fill("#password-confirm", "chosen-after-the-report");
-  await own.locator("#kc-passwd-update-form [type=submit]").click();
-  await visibleSessions(own).first().waitFor();
-  await own.getByRole("tab", { name: "History" }).click();
-  await visibleSessions(own).locator("[data-testid=end-reason]", { hasText: "Reported as not you" }).waitFor();
+  await own.locator("#kc-login").waitFor();
+
+  // The page leads on: Keycloak asks for the password, then for a new one, and the sessions page follows.
+  await phone.getByRole("link", { name: /Back to Application/ }).click();
+  await submitLogin(phone, OTHER_USERNAME);
+  await phone.fill("#password-new", "chosen-after-the-report");
+  await phone.fill("#password-confirm", "chosen-after-the-report");
+  await phone.locator("#kc-passwd-update-form [type=submit]").click();
+  await visibleSessions(phone).first().waitFor();
+  await phone.getByRole("tab", { name: "History" }).click();
+  await visibleSessions(phone).locator("[data-testid=end-reason]", { hasText: "Reported as not you" }).waitFor();
 
   const again = await (await browser.newContext()).newPage();
   const reused = await again.goto(link);

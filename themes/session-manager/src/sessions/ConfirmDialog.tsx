@@ -15,6 +15,7 @@ export const ConfirmDialog = ({ title, body, confirmLabel, onConfirm, onCancel }
   return (
     <Modal
       variant={ModalVariant.small}
+      className="session-manager-dialog"
       title={title}
       titleIconVariant="warning"
       isOpen

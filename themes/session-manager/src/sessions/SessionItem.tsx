@@ -70,7 +70,13 @@ export const SessionItem = ({ session, locale, onRevoke }: SessionItemProps) => 
                   </Label>
                 )}
               </LabelGroup>
-              <DescriptionList isHorizontal isCompact columnModifier={{ lg: "2Col" }}>
+              {/* On a phone, each term above its value: beside it, dates and names would wrap mid-word. */}
+              <DescriptionList
+                isCompact
+                orientation={{ sm: "horizontal" }}
+                columnModifier={{ lg: "2Col" }}
+                data-testid="details"
+              >
                 {details
                   .filter(([, value]) => value)
                   .map(([label, value]) => (

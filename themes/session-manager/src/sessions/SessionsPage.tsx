@@ -9,8 +9,6 @@ import {
   EmptyStateBody,
   EmptyStateHeader,
   Spinner,
-  Split,
-  SplitItem,
   Tab,
   TabTitleText,
   Tabs,
@@ -54,12 +52,12 @@ function takePendingEnding(authTime: number): Ending | undefined {
 export const SessionsPage = () => {
   const { t } = useTranslation();
   const { environment, keycloak } = useEnvironment<AccountEnvironment>();
-  const api = useMemo(() => new SessionsApi(environment, keycloak), [environment, keycloak]);
+  const locale = environment.locale ?? "en";
+  const api = useMemo(() => new SessionsApi(environment, keycloak, locale), [environment, keycloak, locale]);
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [tab, setTab] = useState<string | number>("active");
   const [confirmation, setConfirmation] = useState<Confirmation>();
   const [notice, setNotice] = useState<string>();
-  const locale = environment.locale ?? "en";
 
   const refresh = useCallback(
     async (signal?: AbortSignal) => {
@@ -158,24 +156,28 @@ export const SessionsPage = () => {
 
   return (
     <Page title={t("sessionManager.title")} description={t("sessionManager.description")}>
-      {notice && (
-        <AlertGroup isToast isLiveRegion>
-          <Alert variant="info" title={notice} timeout actionClose={<AlertActionCloseButton onClose={() => setNotice(undefined)} />} />
-        </AlertGroup>
-      )}
-      <Split hasGutter isWrappable className="pf-v5-u-mb-md">
-        <SplitItem isFilled />
-        <SplitItem>
-          <Button variant="secondary" onClick={askSignOutOthers} isDisabled={load.state !== "done"} data-testid="sign-out-others">
-            {t("sessionManager.signOutOthers")}
-          </Button>
-        </SplitItem>
-        <SplitItem>
-          <Button variant="danger" onClick={askSignOutEverywhere} isDisabled={load.state !== "done"} data-testid="sign-out-everywhere">
-            {t("sessionManager.signOutEverywhere")}
-          </Button>
-        </SplitItem>
-      </Split>
+      <div className="session-manager-actions pf-v5-u-mb-md">
+        <Button variant="secondary" onClick={askSignOutOthers} isDisabled={load.state !== "done"} data-testid="sign-out-others">
+          {t("sessionManager.signOutOthers")}
+        </Button>
+        <Button variant="danger" onClick={askSignOutEverywhere} isDisabled={load.state !== "done"} data-testid="sign-out-everywhere">
+          {t("sessionManager.signOutEverywhere")}
+        </Button>
+      </div>
+      {/* In the page, under the buttons that caused it: a toast would cover the heading on a phone. */}
+      <AlertGroup isLiveRegion className="pf-v5-u-mb-md">
+        {notice && (
+          <Alert
+            variant="info"
+            isInline
+            title={notice}
+            timeout
+            onTimeout={() => setNotice(undefined)}
+            actionClose={<AlertActionCloseButton onClose={() => setNotice(undefined)} />}
+            data-testid="notice"
+          />
+        )}
+      </AlertGroup>
       <Tabs activeKey={tab} onSelect={(_, key) => setTab(key)} aria-label={t("sessionManager.title")}>
         <Tab eventKey="active" title={<TabTitleText>{t("sessionManager.tab.active")}</TabTitleText>} data-testid="tab-active">
           <Sessions load={load} pick="active" locale={locale} onRevoke={askRevoke} onRetry={() => refresh()} />
@@ -230,7 +232,10 @@ const Sessions = ({ load, pick, locale, onRevoke, onRetry }: SessionsProps) => {
     );
   }
   return (
-    <DataList aria-label={t(pick === "active" ? "sessionManager.tab.active" : "sessionManager.tab.history")} className="pf-v5-u-mt-md">
+    <DataList
+      aria-label={t(pick === "active" ? "sessionManager.tab.active" : "sessionManager.tab.history")}
+      className="session-manager-list pf-v5-u-mt-md"
+    >
       {sessions.map((session) => (
         <SessionItem key={session.id} session={session} locale={locale} onRevoke={onRevoke} />
       ))}

@@ -44,6 +44,7 @@ export class SessionsApi {
   constructor(
     private readonly environment: BaseEnvironment,
     private readonly keycloak: Keycloak,
+    private readonly locale: string,
   ) {}
 
   active(signal?: AbortSignal): Promise<Session[]> {
@@ -68,7 +69,12 @@ export class SessionsApi {
     const response = await fetch(url, {
       method,
       signal,
-      headers: { Authorization: `Bearer ${this.keycloak.token}`, Accept: "application/json" },
+      // The page's language, for the device names the API words ("Chrome 139 unter Linux").
+      headers: {
+        Authorization: `Bearer ${this.keycloak.token}`,
+        Accept: "application/json",
+        "Accept-Language": this.locale,
+      },
     });
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));

@@ -1,5 +1,8 @@
 <#import "template.ftl" as layout>
 <@layout.emailLayout>
+<#-- Mail clients default to a serif font; Keycloak's own pages use a sans-serif one. -->
+<div style="font-family: 'Red Hat Text', -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; font-size: 15px; line-height: 1.5; color: #151515;">
+<p><#if firstName?has_content>${msg("sessionManagerGreeting", firstName)}<#else>${msg("sessionManagerGreetingNoName")}</#if></p>
 <p>${msg("sessionManagerNewDeviceIntro", realmName)}</p>
 <table style="border-collapse: collapse; margin: 1em 0;">
   <tr><td style="padding: 2px 12px 2px 0; color: #6a6e73;">${msg("sessionManagerDevice")}</td><td style="padding: 2px 0;"><strong>${device}</strong></td></tr>
@@ -15,4 +18,5 @@
 <#else>
 <p>${msg("sessionManagerIfNotYouNoLink")}</p>
 </#if>
+</div>
 </@layout.emailLayout>

@@ -1,4 +1,6 @@
 <#ftl output_format="plainText">
+<#if firstName?has_content>${msg("sessionManagerGreeting", firstName)}<#else>${msg("sessionManagerGreetingNoName")}</#if>
+
 ${msg("sessionManagerNewDeviceIntro", realmName)}
 
 ${msg("sessionManagerDevice")}: ${device}

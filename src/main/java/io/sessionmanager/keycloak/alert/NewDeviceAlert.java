@@ -2,6 +2,7 @@ package io.sessionmanager.keycloak.alert;
 
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.device.DeviceInfo;
+import io.sessionmanager.keycloak.device.DeviceWords;
 import io.sessionmanager.keycloak.metrics.RealmCounter;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.tx.AfterCommit;
@@ -117,26 +118,28 @@ public final class NewDeviceAlert {
         if (!s.singleUseObjects().putIfAbsent(signIn.onePerInterval(), MAIL_INTERVAL_SECONDS)) {
             return;
         }
+        Locale locale = s.getContext().resolveLocale(user);
+        DeviceWords words = DeviceWords.in(s, realm, locale);
         // A device the parser did not recognise is not named in the subject: its words are the user agent's.
-        Optional<String> recognised = signIn.device().recognisedSummary();
+        Optional<String> recognised = signIn.device().recognisedSummary(words);
         List<Object> subjectAttributes = recognised.isPresent() ? List.of(recognised.get()) : List.of();
         try {
             s.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
                     .send(recognised.isPresent() ? SUBJECT : SUBJECT_UNRECOGNISED, subjectAttributes, TEMPLATE,
-                            attributes(s, realm, user, signIn, linkLifespan));
+                            attributes(s, realm, user, signIn, linkLifespan, locale, words));
         } catch (EmailException e) {
             failed(signIn, e);
         }
     }
 
     private static Map<String, Object> attributes(KeycloakSession s, RealmModel realm, UserModel user,
-                                                  NewSignIn signIn, Duration linkLifespan) {
-        Locale locale = s.getContext().resolveLocale(user);
+                                                  NewSignIn signIn, Duration linkLifespan, Locale locale,
+                                                  DeviceWords words) {
         Map<String, Object> attributes = new HashMap<>();
-        attributes.put("device", signIn.device().shownSummary());
+        attributes.put("firstName", user.getFirstName() == null ? "" : user.getFirstName());
+        attributes.put("device", signIn.device().shownSummary(words));
         attributes.put("ipAddress", signIn.ipAddress() == null ? "-" : signIn.ipAddress());
-        attributes.put("signedInAt", DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale)
-                .withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(signIn.at())) + " UTC");
+        attributes.put("signedInAt", signedInAt(signIn.at(), locale));
         attributes.put("application", application(realm, signIn.clientId()));
         if (signIn.serverUri() == null) {
             noLinks(realm);
@@ -144,8 +147,7 @@ public final class NewDeviceAlert {
         }
         int expiresAt = (int) (Instant.now().plus(linkLifespan).getEpochSecond());
         NotMeToken token = new NotMeToken(user.getId(), user.getEmail(), signIn.sessionId(), expiresAt);
-        attributes.put("sessionsLink", Urls.accountBase(signIn.serverUri()).path(ACCOUNT_SESSIONS_PATH)
-                .build(realm.getName()).toString());
+        attributes.put("sessionsLink", sessionsPage(signIn.serverUri(), realm).toString());
         attributes.put("notMeLink", token.link(s, realm, signIn.serverUri()).toString());
         boolean hours = linkLifespan.toHours() >= 2;
         attributes.put("linkExpiration", hours ? linkLifespan.toHours() : Math.max(1, linkLifespan.toMinutes()));
@@ -154,6 +156,21 @@ public final class NewDeviceAlert {
     }
 
     /** Says once per realm and node why its mails carry no links. */
+    /** The account console's Signed-in sessions page of the realm, at {@code serverUri}. */
+    static URI sessionsPage(URI serverUri, RealmModel realm) {
+        return Urls.accountBase(serverUri).path(ACCOUNT_SESSIONS_PATH).build(realm.getName());
+    }
+
+    /**
+     * "Dec 8, 2026, 9:41:07 AM UTC" in the user's language. Java puts a narrow no-break space before
+     * AM/PM (Unicode's CLDR), which some mail clients show as a box or as "â€¯": a plain space is read
+     * the same everywhere.
+     */
+    static String signedInAt(long at, Locale locale) {
+        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale).withZone(ZoneOffset.UTC)
+                .format(Instant.ofEpochMilli(at)).replace('\u202F', ' ').replace('\u00A0', ' ') + " UTC";
+    }
+
     private static void noLinks(RealmModel realm) {
         if (WITHOUT_LINKS.add(realm.getId())) {
             LOG.warnf("New-device mails of realm %s carry no links: neither the realm's Frontend URL nor the"

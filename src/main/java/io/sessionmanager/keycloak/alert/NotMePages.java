@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.alert;
 
+import io.sessionmanager.keycloak.device.DeviceWords;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
@@ -40,11 +41,15 @@ final class NotMePages {
         return forms.setAuthenticationSession(authSession)
                 .setUser(authSession.getAuthenticatedUser())
                 .setAttribute("notMe", Map.of("action", action, "code", code,
-                        "device", record.getDeviceInfo().shownSummary(), "ipAddress", ipAddress(record)))
+                        "device", record.getDeviceInfo().shownSummary(words(session, realm, authSession)), "ipAddress", ipAddress(record)))
                 .createForm(TEMPLATE);
     }
 
-    /** The last page: says what happened, offers nothing to continue with, and ends the authentication session. */
+    /**
+     * The last page: says what happened, ends the authentication session, and leads on to the
+     * user's sessions page (through Keycloak's sign-in, and its new-password form where the
+     * confirmation asked for one), the only place the link's holder may go from here.
+     */
     static Response outcome(KeycloakSession session, RealmModel realm, AuthenticationSessionModel authSession,
                             SessionRecord record, String message) {
         new AuthenticationSessionManager(session).removeAuthenticationSession(realm, authSession, true);
@@ -52,9 +57,14 @@ final class NotMePages {
         return forms.setAuthenticationSession(authSession)
                 .setUser(authSession.getAuthenticatedUser())
                 .setAttribute("messageHeader", forms.getMessage("sessionManagerNotMeTitle"))
-                .setAttribute(Constants.SKIP_LINK, true)
-                .setSuccess(message, record.getDeviceInfo().shownSummary(), ipAddress(record))
+                .setAttribute("pageRedirectUri",
+                        NewDeviceAlert.sessionsPage(session.getContext().getUri().getBaseUri(), realm).toString())
+                .setSuccess(message, record.getDeviceInfo().shownSummary(words(session, realm, authSession)), ipAddress(record))
                 .createInfoPage();
+    }
+
+    private static DeviceWords words(KeycloakSession session, RealmModel realm, AuthenticationSessionModel authSession) {
+        return DeviceWords.in(session, realm, session.getContext().resolveLocale(authSession.getAuthenticatedUser()));
     }
 
     private static String ipAddress(SessionRecord record) {

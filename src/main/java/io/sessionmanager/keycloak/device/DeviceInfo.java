@@ -42,17 +42,22 @@ public record DeviceInfo(String browser, String os, String osVersion, String dev
                 truncate(rep.getDevice()), rep.isMobile());
     }
 
-    /** A one-line description such as "Chrome 120 on Windows 10". */
+    /** A one-line description in English, such as "Chrome 120 on Windows 10". */
     public String summary() {
+        return summary(DeviceWords.ENGLISH);
+    }
+
+    /** A one-line description in the words' language, such as "Chrome 120 unter Windows 10". */
+    public String summary(DeviceWords words) {
         String browserName = browserName();
         String osName = known(os) == null ? null : (known(osVersion) == null ? os : os + " " + osVersion);
         if (browserName == null && osName == null) {
-            return "Unknown device";
+            return words.unknownDevice();
         }
         if (osName == null) {
             return browserName;
         }
-        return (browserName == null ? "Unknown browser" : browserName) + " on " + osName;
+        return words.browserOnOs(browserName == null ? words.unknownBrowser() : browserName, osName);
     }
 
     /**
@@ -60,20 +65,24 @@ public record DeviceInfo(String browser, String os, String osVersion, String dev
      * numbers: what a mail may print as the device's name. Empty for anything else.
      */
     public Optional<String> recognisedSummary() {
+        return recognisedSummary(DeviceWords.ENGLISH);
+    }
+
+    public Optional<String> recognisedSummary(DeviceWords words) {
         boolean recognised = browser != null && os != null
                 && BROWSERS.contains(browserFamily()) && OPERATING_SYSTEMS.contains(os)
                 && isNumberOrUnknown(osVersion)
                 && (browser.indexOf('/') < 0 || isNumberOrUnknown(browser.substring(browser.indexOf('/') + 1)));
-        return recognised ? Optional.of(summary()) : Optional.empty();
+        return recognised ? Optional.of(summary(words)) : Optional.empty();
     }
 
     /**
      * What a mail or a page shows: the recognised summary, or the parsed text quoted and cut, so
      * that words from a user agent read as a quote rather than as the server's own.
      */
-    public String shownSummary() {
-        return recognisedSummary().orElseGet(() -> {
-            String text = summary();
+    public String shownSummary(DeviceWords words) {
+        return recognisedSummary(words).orElseGet(() -> {
+            String text = summary(words);
             return "\"" + (text.length() <= QUOTED_LENGTH ? text : text.substring(0, QUOTED_LENGTH) + "…") + "\"";
         });
     }

@@ -4,6 +4,8 @@ package io.sessionmanager.keycloak.model;
 public enum EndReason {
     USER_REVOKED(SessionStatus.REVOKED),
     LOGOUT_EVERYWHERE(SessionStatus.REVOKED),
+    /** The user pressed "Sign out other devices": every session but the one they pressed it in ended. */
+    LOGOUT_OTHERS(SessionStatus.REVOKED),
     PASSWORD_CHANGE(SessionStatus.REVOKED),
     /** Another sign-in factor of the user (OTP, passkey, recovery codes) was added or removed. */
     CREDENTIAL_CHANGE(SessionStatus.REVOKED),

@@ -6,6 +6,7 @@ import io.sessionmanager.keycloak.cleanup.CleanupResult;
 import io.sessionmanager.keycloak.cleanup.SessionCleanup;
 import io.sessionmanager.keycloak.config.SessionManagerConfig;
 import io.sessionmanager.keycloak.config.SessionPolicy;
+import io.sessionmanager.keycloak.device.DeviceWords;
 import io.sessionmanager.keycloak.events.RecordingFailures;
 import io.sessionmanager.keycloak.http.ApiError;
 import io.sessionmanager.keycloak.model.CleanupRun;
@@ -262,7 +263,8 @@ public final class AdminResource {
     }
 
     private SessionViews views(UserSessions sessions) {
-        return new SessionViews(realm, sessions.policy(), null);
+        return new SessionViews(realm, sessions.policy(), null,
+                DeviceWords.in(session, realm, session.getContext().resolveLocale(auth.adminAuth().getUser())));
     }
 
     private static Map<String, Object> parseObject(String body) {

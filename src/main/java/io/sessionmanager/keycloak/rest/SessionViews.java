@@ -2,6 +2,7 @@ package io.sessionmanager.keycloak.rest;
 
 import io.sessionmanager.keycloak.config.SessionPolicy;
 import io.sessionmanager.keycloak.device.DeviceInfo;
+import io.sessionmanager.keycloak.device.DeviceWords;
 import io.sessionmanager.keycloak.model.SessionRecord;
 import io.sessionmanager.keycloak.sessions.LiveSession;
 import io.sessionmanager.keycloak.sessions.SessionDeadlines;
@@ -19,12 +20,17 @@ final class SessionViews {
     private final RealmModel realm;
     private final SessionPolicy policy;
     private final String currentSessionId;
+    private final DeviceWords words;
 
-    /** @param currentSessionId the Keycloak session of the caller, or null when no session is the caller's */
-    SessionViews(RealmModel realm, SessionPolicy policy, String currentSessionId) {
+    /**
+     * @param currentSessionId the Keycloak session of the caller, or null when no session is the caller's
+     * @param words            the caller's language for device names
+     */
+    SessionViews(RealmModel realm, SessionPolicy policy, String currentSessionId, DeviceWords words) {
         this.realm = realm;
         this.policy = policy;
         this.currentSessionId = currentSessionId;
+        this.words = words;
     }
 
     /** The caller's current session first, then the most recently active. */
@@ -78,7 +84,7 @@ final class SessionViews {
                 isCurrent(record),
                 type,
                 record.getStatus().name(),
-                device.summary(),
+                device.summary(words),
                 new SessionView.DeviceView(device.browser(), device.os(), device.osVersion(), device.device(),
                         device.mobile()),
                 record.getUserAgent(),

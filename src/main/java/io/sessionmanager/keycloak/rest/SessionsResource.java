@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.device.DeviceWords;
 import io.sessionmanager.keycloak.http.ApiError;
 import io.sessionmanager.keycloak.model.EndReason;
 import io.sessionmanager.keycloak.model.SessionRecord;
@@ -25,7 +26,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.cors.Cors;
 
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
 public final class SessionsResource {
 
     /** Where the OpenAPI description of this API and the admin API is served, to anyone, from any origin. */
-    public static final String OPENAPI_PATH = "openapi.yaml";
+    public static final String OPENAPI_PATH = ServedOpenApi.DOCUMENT;
     /** RFC 9512. */
     public static final String YAML = "application/yaml";
 
@@ -111,18 +111,19 @@ public final class SessionsResource {
     public Response revokeAll(@QueryParam("keepCurrent") String keepCurrent) {
         return respond(Access.END_SESSIONS, caller -> {
             boolean keep = parseBoolean("keepCurrent", keepCurrent);
-            long revoked = new UserSessions(session, realm)
-                    .revokeAll(caller.user(), EndReason.LOGOUT_EVERYWHERE, keep ? caller.sessionId() : null);
+            long revoked = keep
+                    ? new UserSessions(session, realm).revokeAll(caller.user(), EndReason.LOGOUT_OTHERS, caller.sessionId())
+                    : new UserSessions(session, realm).revokeAll(caller.user(), EndReason.LOGOUT_EVERYWHERE, null);
             return ok(Map.of("revoked", revoked));
         });
     }
 
-    /** docs/openapi.yaml as built into the JAR: the document the contract test checks the API against. */
+    /** docs/openapi.yaml, the document the contract test checks the API against, naming this realm's server. */
     @GET
     @Path(OPENAPI_PATH)
     @Produces(YAML)
     public Response openApi() {
-        InputStream document = SessionsResource.class.getResourceAsStream(OPENAPI_PATH);
+        String document = ServedOpenApi.forRealm(session.getContext().getUri().getBaseUri(), realm.getName());
         return Response.ok(document, YAML).header(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .header("Access-Control-Allow-Origin", "*").build();
     }
@@ -197,7 +198,8 @@ public final class SessionsResource {
     }
 
     private SessionViews views(UserSessions sessions, Caller caller) {
-        return new SessionViews(realm, sessions.policy(), caller.sessionId());
+        return new SessionViews(realm, sessions.policy(), caller.sessionId(),
+                DeviceWords.in(session, realm, session.getContext().resolveLocale(caller.user())));
     }
 
     private static boolean parseBoolean(String name, String value) {

@@ -72,6 +72,8 @@ class NewDeviceAlertIT {
         String text = Mailbox.part(mail, "text/plain");
         String html = Mailbox.part(mail, "text/html");
         assertThat(mail.getSubject()).isEqualTo("New sign-in from Firefox 121 on Linux");
+        assertThat(text).startsWith("Hello nina,");
+        assertThat(html).contains("<p>Hello nina,</p>").contains("font-family:").doesNotContain("\u202F");
         assertThat(text).contains("Device: Firefox 121 on Linux", "IP address: 127.0.0.1", "Application: " + TestRealm.APP,
                 realm.url() + "/account/account-security/sessions", "This wasn't me: ");
         assertThat(notMeLink(text)).isEqualTo(notMeLink(html));
@@ -162,8 +164,8 @@ class NewDeviceAlertIT {
         signIn("hanna", FIREFOX_ON_LINUX);
 
         MimeMessage mail = onlyMailTo("hanna");
-        assertThat(mail.getSubject()).isEqualTo("Neue Anmeldung von Firefox 121 on Linux");
-        assertThat(Mailbox.part(mail, "text/plain")).contains("Gerät: Firefox 121 on Linux", "IP-Adresse: 127.0.0.1",
+        assertThat(mail.getSubject()).isEqualTo("Neue Anmeldung von Firefox 121 unter Linux");
+        assertThat(Mailbox.part(mail, "text/plain")).startsWith("Hallo hanna,").contains("Gerät: Firefox 121 unter Linux", "IP-Adresse: 127.0.0.1",
                 "Das war ich nicht: ");
     }
 

@@ -1,5 +1,9 @@
 package io.sessionmanager.keycloak.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.KeycloakExtension;
 import io.sessionmanager.keycloak.it.support.KeycloakServer;
@@ -36,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpenApiContractIT {
 
     private static final Path DOCUMENT = Path.of("docs/openapi.yaml");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String NO_SUCH_ID = "00000000-0000-4000-8000-000000000000";
 
     private KeycloakServer server;
@@ -65,11 +70,31 @@ class OpenApiContractIT {
 
     @Test
     @Order(1)
-    void theServedDocumentIsTheOneInTheRepository() throws IOException {
+    void theServedDocumentIsTheOneInTheRepositoryNamingTheRealmsServer() throws IOException {
         Http.Reply served = call("GET", realm.sessionsUrl() + "/openapi.yaml", null, 200);
 
-        assertThat(served.body()).isEqualTo(Files.readString(DOCUMENT));
+        JsonNode document = YAML.readTree(served.body());
+        assertThat(document.at("/servers/0/url").asText()).isEqualTo(server.baseUrl());
+        assertThat(document.at("/components/parameters/realm/schema/default").asText()).isEqualTo("openapi");
+        ((ObjectNode) document).remove("servers");
+        ((ObjectNode) document.at("/components/parameters/realm/schema")).remove("default");
+        JsonNode repository = YAML.readTree(Files.readString(DOCUMENT));
+        ((ObjectNode) repository).remove("servers");
+        assertThat(document).isEqualTo(repository);
         assertThat(served.header("Access-Control-Allow-Origin")).isEqualTo("*");
+    }
+
+    /** A realm with a Frontend URL of its own is reached there: its document says so. */
+    @Test
+    @Order(1)
+    void aRealmsFrontendUrlIsTheServedServer() {
+        TestRealm fronted = TestRealm.create(server, "openapi-fronted",
+                Map.of("attributes", Map.of("frontendUrl", "https://sso.example.org/auth")));
+
+        Http.Reply served = call("GET", fronted.sessionsUrl() + "/openapi.yaml", null, 200);
+
+        assertThat(served.body()).contains("  - url: \"https://sso.example.org/auth\"\n")
+                .contains("schema: {type: string, default: \"openapi-fronted\"}");
     }
 
     @Test

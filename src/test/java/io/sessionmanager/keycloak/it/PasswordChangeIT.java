@@ -42,6 +42,8 @@ class PasswordChangeIT {
     private static final String OTP = "otp";
     private static final String PASSKEY = "webauthn-passwordless";
     private static final Pattern RESET_LINK = Pattern.compile("(http[^\\s\"<>]*login-actions/action-token[^\\s\"<>]*)");
+    /** What the update-password form says where the policy ends the other sessions. */
+    private static final String ENDS_OTHERS = "Changing your password signs you out on your other devices";
 
     private final GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     private KeycloakServer server;
@@ -66,7 +68,9 @@ class PasswordChangeIT {
         Tokens beforeChange = laptop.login("sam", TestRealm.PASSWORD);
         Tokens phone = realm.login("sam");
         Tokens offline = realm.loginOffline("sam");
+        assertThat(laptop.updatePasswordForm()).contains(ENDS_OTHERS).contains("name=\"logout-sessions\"");
 
+        // Keycloak's "Sign out from other devices" box left unticked: the policy ends them, as the form said.
         Tokens afterChange = laptop.changePassword(NEW_PASSWORD);
 
         assertRefreshRefused(realm.refresh(phone.refreshToken()));
@@ -198,6 +202,7 @@ class PasswordChangeIT {
         Browser browser = lenient.browser("Mozilla/5.0 Firefox/121.0");
         browser.login("nina", TestRealm.PASSWORD);
         Tokens other = lenient.login("nina");
+        assertThat(browser.updatePasswordForm()).doesNotContain(ENDS_OTHERS).contains("name=\"logout-sessions\"");
 
         browser.changePassword(NEW_PASSWORD);
         lenient.admin().mustPut("/" + lenient.name() + "/users/" + userId + "/reset-password",
@@ -215,6 +220,7 @@ class PasswordChangeIT {
         Browser laptop = strict.browser("Mozilla/5.0 Firefox/121.0");
         Tokens changing = laptop.login("alfred", TestRealm.PASSWORD);
         Tokens other = strict.loginOffline("alfred");
+        assertThat(laptop.updatePasswordForm()).contains("Changing your password signs you out everywhere, on this device too");
 
         // The change succeeds, but the session it ran in is ended with the rest, so the console
         // cannot finish signing in with it.

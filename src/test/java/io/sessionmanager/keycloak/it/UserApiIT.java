@@ -204,6 +204,8 @@ class UserApiIT {
             assertThat(realm.refresh(caller.refreshToken()).status()).isEqualTo(200);
             assertRefreshRefused(realm.refresh(other.refreshToken()));
             assertRefreshRefused(realm.refresh(offline.refreshToken()));
+            assertThat(history(realm, caller)).hasSize(2)
+                    .allSatisfy(s -> assertThat(s.path("endReason").asText()).isEqualTo("LOGOUT_OTHERS"));
         }
     }
 

@@ -72,6 +72,11 @@ public final class Browser {
         return reply.status() == 302 && location != null && location.startsWith(TestRealm.REDIRECT_URI);
     }
 
+    /** The update-password form the account console opens, as the user reads it before changing anything. */
+    public String updatePasswordForm() {
+        return get(authorizationUrl("&kc_action=UPDATE_PASSWORD")).body();
+    }
+
     /** Changes the password the way the account console does: an application-initiated UPDATE_PASSWORD action. */
     public Tokens changePassword(String newPassword) {
         Http.Reply page = get(authorizationUrl("&kc_action=UPDATE_PASSWORD"));
