@@ -286,10 +286,9 @@ test("on a phone, in English and German, the page and its dialogs fit, and the m
     await page.goto(account);
     await fillLogin(page, username);
     await openSessions(page);
+    await screenshot(page, language === "en" ? "account-sessions-phone.png" : "account-sessions-phone-de.png");
     await assertFitsAPhone(page, language);
     if (language === "en") {
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await screenshot(page, "account-sessions-phone.png");
       const menuLink = page.getByRole("link", { name: "Signed-in sessions" });
       assert.equal(await menuLink.isVisible(), false, "menu closed");
       await page.locator("[data-testid=nav-toggle]").click();
@@ -298,7 +297,6 @@ test("on a phone, in English and German, the page and its dialogs fit, and the m
       await menuLink.waitFor({ state: "hidden" });
     } else {
       assert.match(await visibleSessions(page).first().locator("[data-testid=device-info]").innerText(), /^Mobile Safari 17 unter iOS 17\.2$/);
-      await screenshot(page, "account-sessions-phone-de.png");
       // What a button did is said in the page, under the buttons, never over the heading.
       await page.locator("[data-testid=sign-out-others]").click();
       await confirm(page);

@@ -60,6 +60,11 @@ public enum PolicyField {
         return this == REVOKE_ON_CREDENTIAL_CHANGE ? OLD_REVOKE_NAME : key;
     }
 
+    /** A duration's second field in the admin console's form: the unit of the number in {@link #formName()}. */
+    public String unitFormName() {
+        return formName() + "Unit";
+    }
+
     /** The message key of its label in the admin console; its help text's key ends in {@code Help}. */
     public String label() {
         return "sessionManager" + Character.toUpperCase(key.charAt(0)) + key.substring(1);
@@ -77,17 +82,21 @@ public enum PolicyField {
     }
 
     /**
-     * A stored or typed text as the policy takes it: a switch's "true" or "false" as a boolean,
+     * A stored or typed text as the policy takes it: a switch's "true" or "false" as a boolean, a
+     * choice as the admin console's list shows it ("Every other session") as its name ("OTHERS"),
      * anything else as it is, for the policy to check (and refuse).
      */
     public Object fromText(String text) {
-        if (kind != Kind.SWITCH) {
-            return text;
-        }
-        return switch (text) {
-            case "true" -> Boolean.TRUE;
-            case "false" -> Boolean.FALSE;
-            default -> text;
+        return switch (kind) {
+            case DURATION -> text;
+            case CHOICE -> Arrays.stream(RevokeOnCredentialChange.values())
+                    .filter(option -> option.shown().equals(text)).findFirst()
+                    .<Object>map(Enum::name).orElse(text);
+            case SWITCH -> switch (text) {
+                case "true" -> Boolean.TRUE;
+                case "false" -> Boolean.FALSE;
+                default -> text;
+            };
         };
     }
 

@@ -1,19 +1,24 @@
 package io.sessionmanager.keycloak.config;
 
 import io.sessionmanager.keycloak.compat.OnSupportedKeycloak;
+import io.sessionmanager.keycloak.tx.RealmTransaction;
+import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.ui.extend.UiTabProvider;
 import org.keycloak.services.ui.extend.UiTabProviderFactory;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +40,10 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
     /** The provider id, the route's {@code tab} parameter, and the message key of the tab's title. */
     public static final String ID = "session-manager";
     private static final String PROVIDER_TYPE = UiTabProvider.class.getName();
+    /** The message keys of a duration's unit field, and of a number the policy cannot take. */
+    private static final String UNIT = "sessionManagerUnit";
+    private static final String INVALID_AMOUNT = "sessionManagerInvalidAmount";
+    private static final Logger LOG = Logger.getLogger(PolicyTab.class);
     private List<ProviderConfigProperty> properties = List.of();
 
     /**
@@ -49,14 +58,59 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
                 .filter(component -> ID.equals(component.getProviderId()))
                 .findFirst();
         ComponentModel form = stored.orElseGet(() -> newForm(realm));
-        for (PolicyField field : PolicyField.values()) {
-            form.put(field.formName(), String.valueOf(field.valueIn(policy)));
-        }
+        formValues(policy).forEach(form::put);
         if (stored.isPresent()) {
             realm.updateComponent(form);
         } else {
             realm.addComponentModel(form);
         }
+    }
+
+    /** The form's fields for {@code policy}: a duration as a number and a unit, a choice as its list shows it. */
+    static Map<String, String> formValues(SessionPolicy policy) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (PolicyField field : PolicyField.values()) {
+            Object value = field.valueIn(policy);
+            switch (field.kind()) {
+                case DURATION -> {
+                    FormDuration shown = FormDuration.of(Duration.parse((String) value));
+                    values.put(field.formName(), String.valueOf(shown.amount()));
+                    values.put(field.unitFormName(), shown.unit().shown());
+                }
+                case CHOICE -> values.put(field.formName(), RevokeOnCredentialChange.valueOf((String) value).shown());
+                case SWITCH -> values.put(field.formName(), String.valueOf(value));
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Forms saved before durations had a number and a unit hold ISO-8601 texts the console's number
+     * fields cannot show: they are written again, from the realm's policy, once the database is ready.
+     */
+    private static void showInEveryOlderForm(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent) {
+                try {
+                    RealmTransaction.serverWide(factory, session -> {
+                        session.realms().getRealmsStream()
+                                .filter(realm -> olderForm(realm).isPresent())
+                                .forEach(realm -> show(session, realm, config(session).policy(realm)));
+                        return null;
+                    });
+                } catch (RuntimeException e) {
+                    // The form stays as it was; the policy itself is untouched. Never a reason not to start.
+                    LOG.warn("Admin console forms of the session policy not updated", e);
+                }
+            }
+        });
+    }
+
+    private static Optional<ComponentModel> olderForm(RealmModel realm) {
+        return realm.getComponentsStream(realm.getId(), PROVIDER_TYPE)
+                .filter(component -> ID.equals(component.getProviderId()))
+                .filter(component -> component.get(PolicyField.MAX_INACTIVITY.unitFormName()) == null)
+                .findFirst();
     }
 
     private static ComponentModel newForm(RealmModel realm) {
@@ -89,7 +143,8 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
         for (PolicyField field : PolicyField.values()) {
             String value = form.get(field.formName());
             if (value != null) {
-                fields.put(field.key(), field.kind() == PolicyField.Kind.SWITCH ? field.fromText(value) : value.trim());
+                fields.put(field.key(), field.fromText(field.kind() == PolicyField.Kind.DURATION
+                        ? duration(field, value, form.get(field.unitFormName())) : value.trim()));
             }
         }
         try {
@@ -97,6 +152,20 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
         } catch (IllegalArgumentException e) {
             throw new ComponentValidationException(e.getMessage());
         }
+    }
+
+    /**
+     * A number and a unit as the ISO-8601 duration the policy takes. A form without the unit (saved
+     * through the components API, or before the tab had units) holds the ISO-8601 text itself.
+     */
+    private static String duration(PolicyField field, String amount, String unit) {
+        if (unit == null) {
+            return amount.trim();
+        }
+        int least = field == PolicyField.MAX_INACTIVITY ? 1 : 0;
+        return FormDuration.iso(amount, unit)
+                .filter(iso -> !Duration.parse(iso).minus(Duration.ofSeconds(least)).isNegative())
+                .orElseThrow(() -> new ComponentValidationException(INVALID_AMOUNT, field.label(), least));
     }
 
     private static SessionManagerConfig config(KeycloakSession session) {
@@ -110,24 +179,34 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
         try (KeycloakSession session = factory.create()) {
             defaults = config(session).settings().defaultPolicy();
         }
+        Map<String, String> shown = formValues(defaults);
         ProviderConfigurationBuilder form = ProviderConfigurationBuilder.create();
         for (PolicyField field : PolicyField.values()) {
-            property(form, field, defaults);
+            property(form, field, shown);
         }
         properties = form.build();
+        showInEveryOlderForm(factory);
     }
 
-    /** A field of the form; durations are required, as a duration left empty would mean nothing. */
-    private static void property(ProviderConfigurationBuilder form, PolicyField field, SessionPolicy defaults) {
+    /**
+     * A field of the form, and a duration's unit after its number, as Keycloak's own Sessions tab
+     * asks for durations. A number is required: left empty it would mean nothing.
+     */
+    private static void property(ProviderConfigurationBuilder form, PolicyField field, Map<String, String> defaults) {
         var property = form.property().name(field.formName()).label(field.label()).helpText(field.label() + "Help")
-                .defaultValue(field.valueIn(defaults));
+                .defaultValue(defaults.get(field.formName()));
         switch (field.kind()) {
-            case DURATION -> property.type(ProviderConfigProperty.STRING_TYPE).required(true);
+            case DURATION -> property.type(ProviderConfigProperty.INTEGER_TYPE).required(true);
             case CHOICE -> property.type(ProviderConfigProperty.LIST_TYPE).options(
-                    Arrays.stream(RevokeOnCredentialChange.values()).map(Enum::name).toList());
+                    Arrays.stream(RevokeOnCredentialChange.values()).map(RevokeOnCredentialChange::shown).toList());
             case SWITCH -> property.type(ProviderConfigProperty.BOOLEAN_TYPE);
         }
         property.add();
+        if (field.kind() == PolicyField.Kind.DURATION) {
+            form.property().name(field.unitFormName()).label(UNIT).helpText(UNIT + "Help")
+                    .type(ProviderConfigProperty.LIST_TYPE).options(FormDuration.Unit.options())
+                    .defaultValue(defaults.get(field.unitFormName())).add();
+        }
     }
 
     @Override

@@ -6,7 +6,18 @@ package io.sessionmanager.keycloak.config;
  */
 public enum RevokeOnCredentialChange {
     /** Every session but the one that made the change. */
-    OTHERS,
-    ALL,
-    NONE
+    OTHERS("Every other session"),
+    ALL("Every session, the one making the change too"),
+    NONE("None");
+
+    private final String shown;
+
+    RevokeOnCredentialChange(String shown) {
+        this.shown = shown;
+    }
+
+    /** How the admin console's tab lists it: its list shows options as they are, untranslated. */
+    public String shown() {
+        return shown;
+    }
 }

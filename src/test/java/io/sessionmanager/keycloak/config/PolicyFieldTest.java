@@ -3,6 +3,7 @@ package io.sessionmanager.keycloak.config;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,5 +32,23 @@ class PolicyFieldTest {
         assertThat(PolicyField.NOTIFY_NEW_DEVICE.fromText("true")).isEqualTo(Boolean.TRUE);
         assertThat(PolicyField.NOTIFY_NEW_DEVICE.fromText("yes")).isEqualTo("yes");
         assertThat(PolicyField.MAX_INACTIVITY.fromText("true")).isEqualTo("true");
+    }
+
+    @Test
+    void aChoiceIsReadAsTheConsoleListsItAndByItsName() {
+        assertThat(PolicyField.REVOKE_ON_CREDENTIAL_CHANGE.fromText("Every other session")).isEqualTo("OTHERS");
+        assertThat(PolicyField.REVOKE_ON_CREDENTIAL_CHANGE.fromText("None")).isEqualTo("NONE");
+        assertThat(PolicyField.REVOKE_ON_CREDENTIAL_CHANGE.fromText("ALL")).isEqualTo("ALL");
+        assertThat(PolicyField.REVOKE_ON_CREDENTIAL_CHANGE.fromText("some")).isEqualTo("some");
+    }
+
+    @Test
+    void theFormShowsDurationsAsANumberAndAUnitAndTheChoiceInWords() {
+        assertThat(PolicyTab.formValues(SessionPolicy.DEFAULT)).containsExactly(
+                Map.entry("maxInactivity", "7"), Map.entry("maxInactivityUnit", "days"),
+                Map.entry("historyRetention", "30"), Map.entry("historyRetentionUnit", "days"),
+                Map.entry("revokeOnPasswordChange", "Every other session"),
+                Map.entry("notifyNewDevice", "false"),
+                Map.entry("reauthenticateWithin", "10"), Map.entry("reauthenticateWithinUnit", "minutes"));
     }
 }

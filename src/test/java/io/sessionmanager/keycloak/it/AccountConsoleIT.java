@@ -76,6 +76,7 @@ class AccountConsoleIT {
         assertThat(screenshot).isNotEmptyFile();
         if (!SERVER_DEPENDENT_ONLY) {
             assertThat(screenshot.resolveSibling("account-sessions-phone.png")).isNotEmptyFile();
+            assertThat(screenshot.resolveSibling("account-sessions-phone-de.png")).isNotEmptyFile();
         }
         assertThat(screenshot.resolveSibling("new-device-mail.png")).isNotEmptyFile();
     }

@@ -2,6 +2,7 @@ package io.sessionmanager.keycloak.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionmanager.keycloak.it.support.DistributionServer;
+import io.sessionmanager.keycloak.it.support.Http;
 import io.sessionmanager.keycloak.it.support.ProductionNode;
 import io.sessionmanager.keycloak.it.support.TestRealm;
 import io.sessionmanager.keycloak.it.support.Tokens;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
+import java.util.Map;
 
 import static io.sessionmanager.keycloak.it.support.Sessions.assertRefreshRefused;
 import static io.sessionmanager.keycloak.it.support.Sessions.currentId;
@@ -27,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ProductionNode.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestartIT {
+
+    private static final String TAB_TYPE = "org.keycloak.services.ui.extend.UiTabProvider";
 
     private DistributionServer server;
     private TestRealm realm;
@@ -46,6 +50,7 @@ class RestartIT {
         String revokedId = currentId(realm, revoked);
         assertThat(revoke(realm, kept, revokedId).status()).isEqualTo(204);
         List<String> activeBefore = ids(list(realm, kept));
+        saveTheTabFormAsItWasBeforeDurationsHadUnits();
 
         server.restart();
 
@@ -59,6 +64,19 @@ class RestartIT {
         assertThat(realm.userinfo(revoked.accessToken()).status()).isEqualTo(401);
         assertThat(realm.refresh(kept.refreshToken()).status()).isEqualTo(200);
         assertThat(realm.refresh(offline.refreshToken()).status()).isEqualTo(200);
+        JsonNode form = realm.admin().mustGet("/" + realm.name() + "/components?type=" + TAB_TYPE).json().get(0);
+        assertThat(form.path("config").path("maxInactivity").get(0).asText()).isEqualTo("36");
+        assertThat(form.path("config").path("maxInactivityUnit").get(0).asText()).isEqualTo("hours");
+        assertThat(form.path("config").path("revokeOnPasswordChange").get(0).asText()).isEqualTo("None");
+    }
+
+    /** The admin console's number fields could not show "PT36H": the restart writes the form again, from the policy. */
+    private void saveTheTabFormAsItWasBeforeDurationsHadUnits() {
+        Http.Reply saved = Http.postJson(server.baseUrl() + "/admin/realms/" + realm.name() + "/components",
+                realm.admin().accessToken(), Map.of("name", "session-manager", "providerId", "session-manager",
+                        "providerType", TAB_TYPE, "parentId", realm.id(),
+                        "config", Map.of("maxInactivity", List.of("PT36H"), "revokeOnPasswordChange", List.of("NONE"))));
+        assertThat(saved.status()).isEqualTo(201);
     }
 
     private static List<String> ids(List<JsonNode> sessions) {

@@ -12,7 +12,8 @@ import java.util.List;
  * of their own (a proxy's addresses, a link's expiry, a restart), started once per run and stopped
  * at its end. Each option serves one of them and changes nothing the others check: behind a proxy
  * ({@code X-Forwarded-*} trusted; requests without them keep their own address), activity written
- * each second, "This wasn't me" links living {@link #NOT_ME_LINK_LIFESPAN}.
+ * each second, "This wasn't me" links living {@link #NOT_ME_LINK_LIFESPAN}, the admin console's tab
+ * (its form is written again at a restart).
  */
 public final class ProductionNode implements ParameterResolver {
 
@@ -22,7 +23,8 @@ public final class ProductionNode implements ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ProductionNode.class);
     private static final List<String> OPTIONS = List.of("--proxy-headers=xforwarded",
             "--spi-events-listener--session-manager--activity-interval=1",
-            "--spi-session-manager--default--not-me-link-lifespan=" + NOT_ME_LINK_LIFESPAN);
+            "--spi-session-manager--default--not-me-link-lifespan=" + NOT_ME_LINK_LIFESPAN,
+            "--features=declarative-ui");
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
