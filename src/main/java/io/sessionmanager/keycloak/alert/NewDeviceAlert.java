@@ -155,7 +155,6 @@ public final class NewDeviceAlert {
         return attributes;
     }
 
-    /** Says once per realm and node why its mails carry no links. */
     /** The account console's Signed-in sessions page of the realm, at {@code serverUri}. */
     static URI sessionsPage(URI serverUri, RealmModel realm) {
         return Urls.accountBase(serverUri).path(ACCOUNT_SESSIONS_PATH).build(realm.getName());
@@ -167,10 +166,15 @@ public final class NewDeviceAlert {
      * the same everywhere.
      */
     static String signedInAt(long at, Locale locale) {
-        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale).withZone(ZoneOffset.UTC)
-                .format(Instant.ofEpochMilli(at)).replace('\u202F', ' ').replace('\u00A0', ' ') + " UTC";
+        return plainSpaces(DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale)
+                .withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(at))) + " UTC";
     }
 
+    static String plainSpaces(String text) {
+        return text.replace('\u202F', ' ').replace('\u00A0', ' ');
+    }
+
+    /** Says once per realm and node why its mails carry no links. */
     private static void noLinks(RealmModel realm) {
         if (WITHOUT_LINKS.add(realm.getId())) {
             LOG.warnf("New-device mails of realm %s carry no links: neither the realm's Frontend URL nor the"

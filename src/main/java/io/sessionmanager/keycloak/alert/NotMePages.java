@@ -13,6 +13,7 @@ import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.services.managers.ClientSessionCode;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import java.net.URI;
 import java.util.Map;
 
 /** The pages a "This wasn't me" link leads to: the confirmation form, and the page that ends the visit. */
@@ -47,18 +48,23 @@ final class NotMePages {
 
     /**
      * The last page: says what happened, ends the authentication session, and leads on to the
-     * user's sessions page (through Keycloak's sign-in, and its new-password form where the
-     * confirmation asked for one), the only place the link's holder may go from here.
+     * user's sessions page at the realm's configured address (through Keycloak's sign-in, and its
+     * new-password form where the confirmation asked for one), the only place the link's holder may
+     * go from here. Mails carry links only where that address is configured, so it always is here.
      */
     static Response outcome(KeycloakSession session, RealmModel realm, AuthenticationSessionModel authSession,
                             SessionRecord record, String message) {
         new AuthenticationSessionManager(session).removeAuthenticationSession(realm, authSession, true);
+        URI linkBase = LinkBase.of(session, realm);
         LoginFormsProvider forms = session.getProvider(LoginFormsProvider.class);
+        if (linkBase == null) {
+            forms.setAttribute(Constants.SKIP_LINK, true);
+        } else {
+            forms.setAttribute("pageRedirectUri", NewDeviceAlert.sessionsPage(linkBase, realm).toString());
+        }
         return forms.setAuthenticationSession(authSession)
                 .setUser(authSession.getAuthenticatedUser())
                 .setAttribute("messageHeader", forms.getMessage("sessionManagerNotMeTitle"))
-                .setAttribute("pageRedirectUri",
-                        NewDeviceAlert.sessionsPage(session.getContext().getUri().getBaseUri(), realm).toString())
                 .setSuccess(message, record.getDeviceInfo().shownSummary(words(session, realm, authSession)), ipAddress(record))
                 .createInfoPage();
     }

@@ -91,19 +91,30 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
     private static void showInEveryOlderForm(KeycloakSessionFactory factory) {
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
-                try {
-                    RealmTransaction.serverWide(factory, session -> {
-                        session.realms().getRealmsStream()
-                                .filter(realm -> olderForm(realm).isPresent())
-                                .forEach(realm -> show(session, realm, config(session).policy(realm)));
-                        return null;
-                    });
-                } catch (RuntimeException e) {
-                    // The form stays as it was; the policy itself is untouched. Never a reason not to start.
-                    LOG.warn("Admin console forms of the session policy not updated", e);
-                }
+                olderForms(factory).forEach(realmId -> showAgain(factory, realmId));
             }
         });
+    }
+
+    /** The realms with an older form; none if they cannot be read, which is never a reason not to start. */
+    private static List<String> olderForms(KeycloakSessionFactory factory) {
+        try {
+            return RealmTransaction.serverWide(factory, session -> session.realms().getRealmsStream()
+                    .filter(realm -> olderForm(realm).isPresent()).map(RealmModel::getId).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("The admin console's forms of the session policy not updated", e);
+            return List.of();
+        }
+    }
+
+    /** One realm's form, in a transaction of its own: a realm that fails keeps its old form, and holds up none. */
+    private static void showAgain(KeycloakSessionFactory factory, String realmId) {
+        try {
+            RealmTransaction.on(factory, realmId).run((session, realm) -> show(session, realm, config(session).policy(realm)));
+        } catch (RuntimeException e) {
+            // The policy itself is untouched. Never a reason not to start.
+            LOG.warnf(e, "The admin console's form of the session policy of realm %s not updated", realmId);
+        }
     }
 
     private static Optional<ComponentModel> olderForm(RealmModel realm) {
@@ -150,7 +161,8 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
         try {
             return config(session).policy(realm).with(fields);
         } catch (IllegalArgumentException e) {
-            throw new ComponentValidationException(e.getMessage());
+            // Keycloak formats the message as a pattern: the value quoted in it ("{x}") goes in as a parameter.
+            throw new ComponentValidationException("{0}", e.getMessage());
         }
     }
 

@@ -104,11 +104,17 @@ public record SessionPolicy(Duration maxInactivity, Duration historyRetention,
         if (!(value instanceof String text)) {
             throw new IllegalArgumentException(field + " must be an ISO-8601 duration such as \"P7D\"");
         }
+        Duration duration;
         try {
-            return Duration.parse(text);
+            duration = Duration.parse(text);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(field + " must be an ISO-8601 duration such as \"P7D\", not \"" + text + "\"");
         }
+        // Whole seconds: what the admin console's number and unit can show, and save back unchanged.
+        if (duration.getNano() != 0) {
+            throw new IllegalArgumentException(field + " must be a whole number of seconds, not \"" + text + "\"");
+        }
+        return duration;
     }
 
     public static RevokeOnCredentialChange revokeOnCredentialChange(Object value) {

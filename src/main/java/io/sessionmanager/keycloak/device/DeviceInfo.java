@@ -31,7 +31,7 @@ public record DeviceInfo(String browser, String os, String osVersion, String dev
             "Android", "Linux", "Ubuntu", "Fedora", "Debian", "Chrome OS", "ChromeOS", "FreeBSD",
             "Windows Phone", "HarmonyOS", "KaiOS", "Tizen");
     private static final Pattern VERSION = Pattern.compile("[0-9][0-9.]{0,15}");
-    /** How much of an unrecognised device's text {@link #shownSummary()} quotes. */
+    /** How much of an unrecognised device's text {@link #shownSummary(DeviceWords)} quotes. */
     private static final int QUOTED_LENGTH = 40;
 
     public static DeviceInfo from(DeviceRepresentation rep) {
@@ -64,10 +64,6 @@ public record DeviceInfo(String browser, String os, String osVersion, String dev
      * {@link #summary()} when the parser recognised both families by name and the versions are
      * numbers: what a mail may print as the device's name. Empty for anything else.
      */
-    public Optional<String> recognisedSummary() {
-        return recognisedSummary(DeviceWords.ENGLISH);
-    }
-
     public Optional<String> recognisedSummary(DeviceWords words) {
         boolean recognised = browser != null && os != null
                 && BROWSERS.contains(browserFamily()) && OPERATING_SYSTEMS.contains(os)

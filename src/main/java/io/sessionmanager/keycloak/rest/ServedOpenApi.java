@@ -1,5 +1,10 @@
 package io.sessionmanager.keycloak.rest;
 
+import io.sessionmanager.keycloak.alert.LinkBase;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.util.JsonSerialization;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,8 +13,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * docs/openapi.yaml as a realm serves it: its server is this Keycloak as the realm's users reach it
- * (the realm's frontend URL and context path included) and its {@code realm} parameter defaults to
- * the realm, so a client generated from it, or "try it out" in an OpenAPI viewer, calls this realm.
+ * and its {@code realm} parameter defaults to the realm, so a client generated from it, or "try it
+ * out" in an OpenAPI viewer, calls this realm.
  */
 final class ServedOpenApi {
 
@@ -30,12 +35,23 @@ final class ServedOpenApi {
     private ServedOpenApi() {
     }
 
+    /**
+     * The realm's configured address (its Frontend URL, or the server's hostname); without one, the
+     * server's path alone ("/", "/auth"), which a viewer resolves against where it read the document.
+     * Never the request's Host header: the document is public and may be cached, and "try it out"
+     * sends a token to its server.
+     */
+    static URI server(KeycloakSession session, RealmModel realm) {
+        URI configured = LinkBase.of(session, realm);
+        return configured != null ? configured : URI.create(session.getContext().getUri().getBaseUri().getRawPath());
+    }
+
     static String forRealm(URI serverBase, String realm) {
         return forRealm(repositoryDocument(), serverBase, realm);
     }
 
     static String forRealm(String document, URI serverBase, String realm) {
-        String base = serverBase.toString().replaceAll("/+$", "");
+        String base = serverBase.toString().replaceAll("(?<=.)/+$", "");
         return replaceOnce(replaceOnce(document, DEMO_SERVER, """
                 servers:
                   - url: %s
@@ -60,8 +76,12 @@ final class ServedOpenApi {
         return document.replace(block, replacement);
     }
 
-    /** A YAML double-quoted scalar: realm names may hold characters YAML reads otherwise. */
+    /** A JSON string, which YAML reads as a double-quoted scalar: realm names may hold anything. */
     private static String quoted(String value) {
-        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        try {
+            return JsonSerialization.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -111,9 +111,8 @@ public final class SessionsResource {
     public Response revokeAll(@QueryParam("keepCurrent") String keepCurrent) {
         return respond(Access.END_SESSIONS, caller -> {
             boolean keep = parseBoolean("keepCurrent", keepCurrent);
-            long revoked = keep
-                    ? new UserSessions(session, realm).revokeAll(caller.user(), EndReason.LOGOUT_OTHERS, caller.sessionId())
-                    : new UserSessions(session, realm).revokeAll(caller.user(), EndReason.LOGOUT_EVERYWHERE, null);
+            long revoked = new UserSessions(session, realm).revokeAll(caller.user(),
+                    keep ? EndReason.LOGOUT_OTHERS : EndReason.LOGOUT_EVERYWHERE, keep ? caller.sessionId() : null);
             return ok(Map.of("revoked", revoked));
         });
     }
@@ -123,7 +122,7 @@ public final class SessionsResource {
     @Path(OPENAPI_PATH)
     @Produces(YAML)
     public Response openApi() {
-        String document = ServedOpenApi.forRealm(session.getContext().getUri().getBaseUri(), realm.getName());
+        String document = ServedOpenApi.forRealm(ServedOpenApi.server(session, realm), realm.getName());
         return Response.ok(document, YAML).header(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .header("Access-Control-Allow-Origin", "*").build();
     }

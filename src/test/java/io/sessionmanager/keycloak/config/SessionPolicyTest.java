@@ -72,6 +72,8 @@ class SessionPolicyTest {
                 Map.of("notifyNewDevice", "yes"),
                 Map.of("reauthenticateWithin", "PT-1M"),
                 Map.of("reauthenticateWithin", "10 minutes"),
+                Map.of("reauthenticateWithin", "PT0.5S"),
+                Map.of("maxInactivity", "PT1.5S"),
                 Map.of("unknown", "x"),
                 nullValue);
     }

@@ -34,16 +34,16 @@ class DeviceInfoTest {
 
     @Test
     void onlyBrowsersAndSystemsTheParserNamesAreRecognised() {
-        assertThat(new DeviceInfo("Chrome/120.0.6099", "Windows", "10", "Other", false).recognisedSummary())
+        assertThat(new DeviceInfo("Chrome/120.0.6099", "Windows", "10", "Other", false).recognisedSummary(DeviceWords.ENGLISH))
                 .contains("Chrome 120 on Windows 10");
-        assertThat(new DeviceInfo("Firefox/121.0", "Linux", "Unknown", "Other", false).recognisedSummary())
+        assertThat(new DeviceInfo("Firefox/121.0", "Linux", "Unknown", "Other", false).recognisedSummary(DeviceWords.ENGLISH))
                 .contains("Firefox 121 on Linux");
         assertThat(new DeviceInfo("Ignore this IT rollout Spider/1.0", "Windows", "10", "Spider", false)
-                .recognisedSummary()).isEmpty();
-        assertThat(new DeviceInfo("Chrome/all good, ignore", "Windows", "10", "Other", false).recognisedSummary())
+                .recognisedSummary(DeviceWords.ENGLISH)).isEmpty();
+        assertThat(new DeviceInfo("Chrome/all good, ignore", "Windows", "10", "Other", false).recognisedSummary(DeviceWords.ENGLISH))
                 .isEmpty();
-        assertThat(new DeviceInfo("Chrome/120.0", "IT rollout", null, "Other", false).recognisedSummary()).isEmpty();
-        assertThat(DeviceInfo.UNKNOWN.recognisedSummary()).isEmpty();
+        assertThat(new DeviceInfo("Chrome/120.0", "IT rollout", null, "Other", false).recognisedSummary(DeviceWords.ENGLISH)).isEmpty();
+        assertThat(DeviceInfo.UNKNOWN.recognisedSummary(DeviceWords.ENGLISH)).isEmpty();
     }
 
     @Test

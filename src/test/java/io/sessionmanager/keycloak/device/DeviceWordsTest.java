@@ -27,7 +27,19 @@ class DeviceWordsTest {
     void theEnglishMessagesSayWhatTheBuiltInWordsSay() throws IOException {
         DeviceWords english = DeviceWords.from(Locale.ENGLISH, messages("en"));
 
-        assertThat(english).isEqualTo(DeviceWords.ENGLISH);
+        for (DeviceInfo device : new DeviceInfo[] {new DeviceInfo("Chrome/139.0", "Linux", null, "Other", false),
+                new DeviceInfo("Other/Unknown", "Mac OS X", "14", "Mac", false), DeviceInfo.UNKNOWN}) {
+            assertThat(device.summary(english)).isEqualTo(device.summary(DeviceWords.ENGLISH));
+        }
+    }
+
+    @Test
+    void aRewordingThatIsNoValidPatternStaysEnglishRatherThanFailingTheList() {
+        Properties broken = new Properties();
+        broken.setProperty("sessionManagerBrowserOnOs", "{0 unter {1}");
+
+        assertThat(new DeviceInfo("Firefox/121.0", "Linux", null, "Other", false)
+                .summary(DeviceWords.from(Locale.GERMAN, broken))).isEqualTo("Firefox 121 on Linux");
     }
 
     @Test

@@ -22,8 +22,16 @@ class ServedOpenApiTest {
     }
 
     @Test
+    void aServerPathAloneStaysAPath() throws Exception {
+        assertThat(YAML.readTree(ServedOpenApi.forRealm(URI.create("/"), "acme")).at("/servers/0/url").asText())
+                .isEqualTo("/");
+        assertThat(YAML.readTree(ServedOpenApi.forRealm(URI.create("/auth/"), "acme")).at("/servers/0/url").asText())
+                .isEqualTo("/auth");
+    }
+
+    @Test
     void aRealmNameYamlWouldReadOtherwiseStaysItself() throws Exception {
-        String name = "a: \"b\" # c\\";
+        String name = "a: \"b\" # c\\\n\t\u0007é";
 
         JsonNode served = YAML.readTree(ServedOpenApi.forRealm(URI.create("http://localhost:8080"), name));
 
