@@ -70,7 +70,7 @@ final class NotMePages {
     }
 
     private static DeviceWords words(KeycloakSession session, RealmModel realm, AuthenticationSessionModel authSession) {
-        return DeviceWords.in(session, realm, session.getContext().resolveLocale(authSession.getAuthenticatedUser()));
+        return DeviceWords.forUser(session, realm, authSession.getAuthenticatedUser());
     }
 
     private static String ipAddress(SessionRecord record) {

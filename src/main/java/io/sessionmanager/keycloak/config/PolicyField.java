@@ -1,5 +1,6 @@
 package io.sessionmanager.keycloak.config;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -73,11 +74,19 @@ public enum PolicyField {
     /** Its value in {@code policy}, as the admin API shows it (durations in ISO-8601, "P7D"). */
     public Object valueIn(SessionPolicy policy) {
         return switch (this) {
-            case MAX_INACTIVITY -> SessionPolicy.format(policy.maxInactivity());
-            case HISTORY_RETENTION -> SessionPolicy.format(policy.historyRetention());
+            case MAX_INACTIVITY, HISTORY_RETENTION, REAUTHENTICATE_WITHIN -> SessionPolicy.format(durationIn(policy));
             case REVOKE_ON_CREDENTIAL_CHANGE -> policy.revokeOnCredentialChange().name();
             case NOTIFY_NEW_DEVICE -> policy.notifyNewDevice();
-            case REAUTHENTICATE_WITHIN -> SessionPolicy.format(policy.reauthenticateWithin());
+        };
+    }
+
+    /** A duration field's value in {@code policy}. */
+    Duration durationIn(SessionPolicy policy) {
+        return switch (this) {
+            case MAX_INACTIVITY -> policy.maxInactivity();
+            case HISTORY_RETENTION -> policy.historyRetention();
+            case REAUTHENTICATE_WITHIN -> policy.reauthenticateWithin();
+            default -> throw new IllegalStateException(key + " is not a duration");
         };
     }
 

@@ -70,15 +70,14 @@ public final class PolicyTab implements UiTabProvider, UiTabProviderFactory<Comp
     static Map<String, String> formValues(SessionPolicy policy) {
         Map<String, String> values = new LinkedHashMap<>();
         for (PolicyField field : PolicyField.values()) {
-            Object value = field.valueIn(policy);
             switch (field.kind()) {
                 case DURATION -> {
-                    FormDuration shown = FormDuration.of(Duration.parse((String) value));
+                    FormDuration shown = FormDuration.of(field.durationIn(policy));
                     values.put(field.formName(), String.valueOf(shown.amount()));
                     values.put(field.unitFormName(), shown.unit().shown());
                 }
-                case CHOICE -> values.put(field.formName(), RevokeOnCredentialChange.valueOf((String) value).shown());
-                case SWITCH -> values.put(field.formName(), String.valueOf(value));
+                case CHOICE -> values.put(field.formName(), policy.revokeOnCredentialChange().shown());
+                case SWITCH -> values.put(field.formName(), String.valueOf(field.valueIn(policy)));
             }
         }
         return values;

@@ -3,6 +3,7 @@ package io.sessionmanager.keycloak.device;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.theme.Theme;
 
 import java.io.IOException;
@@ -41,6 +42,11 @@ public final class DeviceWords {
         this.browserOnOs = browserOnOs;
         this.unknownBrowser = unknownBrowser;
         this.unknownDevice = unknownDevice;
+    }
+
+    /** The words in {@code user}'s language, as Keycloak resolves it (their own, the request's, the realm's). */
+    public static DeviceWords forUser(KeycloakSession session, RealmModel realm, UserModel user) {
+        return in(session, realm, session.getContext().resolveLocale(user));
     }
 
     /** The words in {@code locale}, from the realm's login theme and the extension's messages. */

@@ -264,7 +264,7 @@ public final class AdminResource {
 
     private SessionViews views(UserSessions sessions) {
         return new SessionViews(realm, sessions.policy(), null,
-                DeviceWords.in(session, realm, session.getContext().resolveLocale(auth.adminAuth().getUser())));
+                DeviceWords.forUser(session, realm, auth.adminAuth().getUser()));
     }
 
     private static Map<String, Object> parseObject(String body) {

@@ -47,7 +47,7 @@ final class ServedOpenApi {
     }
 
     static String forRealm(URI serverBase, String realm) {
-        return forRealm(repositoryDocument(), serverBase, realm);
+        return forRealm(RepositoryDocument.TEXT, serverBase, realm);
     }
 
     static String forRealm(String document, URI serverBase, String realm) {
@@ -60,11 +60,16 @@ final class ServedOpenApi {
                 REALM_SCHEMA.replace("schema: {type: string}", "schema: {type: string, default: %s}".formatted(quoted(realm))));
     }
 
-    private static String repositoryDocument() {
-        try (InputStream in = ServedOpenApi.class.getResourceAsStream(DOCUMENT)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The document as built into the JAR, read once, when first served. */
+    private static final class RepositoryDocument {
+        static final String TEXT = read();
+
+        private static String read() {
+            try (InputStream in = ServedOpenApi.class.getResourceAsStream(DOCUMENT)) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

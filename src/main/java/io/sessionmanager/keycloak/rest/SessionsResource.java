@@ -198,7 +198,7 @@ public final class SessionsResource {
 
     private SessionViews views(UserSessions sessions, Caller caller) {
         return new SessionViews(realm, sessions.policy(), caller.sessionId(),
-                DeviceWords.in(session, realm, session.getContext().resolveLocale(caller.user())));
+                DeviceWords.forUser(session, realm, caller.user()));
     }
 
     private static boolean parseBoolean(String name, String value) {
